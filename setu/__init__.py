@@ -1,0 +1,1 @@
+"""Setu: the Nepal–India anti-trafficking case system."""

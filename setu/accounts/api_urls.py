@@ -1,0 +1,9 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from setu.accounts import api
+
+router = SimpleRouter()
+router.register("organisations", api.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [path("me/", api.me, name="me"), *router.urls]

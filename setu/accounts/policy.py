@@ -1,0 +1,102 @@
+"""Access policy: who may do what, on which records. Deny by default.
+
+`grants(user, permission)` resolves the user's active memberships against `roles.ROLE_PERMISSIONS` into
+the organisations and districts the permission reaches. Each protected object has one access function in
+its app's selectors that builds on this; missing and forbidden look the same (a 404).
+Permissions are read from the database on every request, so a change takes effect at once (ASVS 8.3.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from setu.accounts.roles import ROLE_PERMISSIONS, Permission, Role, Scope
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one permission reaches for one user: nothing, some organisations/districts, or the node."""
+
+    node_wide: bool = False
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    district_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def allowed(self) -> bool:
+        return self.node_wide or bool(self.organisation_ids)
+
+    def covers(self, *, organisation_id: int | None, district_id: int | None = None) -> bool:
+        if self.node_wide:
+            return True
+        if organisation_id is not None and organisation_id in self.organisation_ids:
+            return True
+        return district_id is not None and district_id in self.district_ids
+
+
+NOTHING = Grant()
+
+
+class NotFoundOrForbidden(Http404):
+    """Raised by access functions: the caller cannot tell a missing record from a forbidden one."""
+
+
+def active_memberships(user):  # -> QuerySet[Membership]
+    from setu.accounts.models import Membership
+
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .prefetch_related("organisation__districts")
+    )
+
+
+def roles_of(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cache = getattr(user, "_setu_roles", None)
+    if cache is None:
+        cache = {Role(m.role) for m in active_memberships(user)}
+        user._setu_roles = cache
+    return cache
+
+
+def grants(user, permission: Permission) -> Grant:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    cache: dict[Permission, Grant] = user.__dict__.setdefault("_setu_grants", {})
+    if permission in cache:
+        return cache[permission]
+    node_wide = False
+    orgs: set[int] = set()
+    districts: set[int] = set()
+    for membership in active_memberships(user):
+        scope = ROLE_PERMISSIONS.get(Role(membership.role), {}).get(permission)
+        if scope is None:
+            continue
+        if scope == Scope.NODE:
+            node_wide = True
+        orgs.add(membership.organisation_id)
+        if scope == Scope.JURISDICTION:
+            districts.update(d.id for d in membership.organisation.districts.all())
+    grant = Grant(node_wide=node_wide, organisation_ids=frozenset(orgs), district_ids=frozenset(districts))
+    cache[permission] = grant
+    return grant
+
+
+def has_permission(user, permission: Permission) -> bool:
+    return grants(user, permission).allowed
+
+
+def require(user, permission: Permission) -> Grant:
+    """The grant for a function-level check; raises the same 404 as a missing object when there is none."""
+    grant = grants(user, permission)
+    if not grant.allowed:
+        raise NotFoundOrForbidden()
+    return grant
+
+
+def primary_organisation(user):
+    membership = active_memberships(user).first()
+    return membership.organisation if membership else None

@@ -1,0 +1,108 @@
+"""Roles and permissions: the one table that says which role may do what (deny by default).
+
+Pure: no Django model import, so the permission matrix tests can be generated from it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BORDER_MONITOR = "border_monitor"
+    POLICE_OFFICER = "police_officer"
+    CASEWORKER = "caseworker"
+    SHELTER_MANAGER = "shelter_manager"
+    CWC_MEMBER = "cwc_member"
+    LOCAL_GOVERNMENT_OFFICER = "local_government_officer"
+    FOCAL_POINT = "focal_point"
+    PROSECUTOR = "prosecutor"
+    TRAINER = "trainer"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.BORDER_MONITOR: "Border monitor",
+    Role.POLICE_OFFICER: "Police officer",
+    Role.CASEWORKER: "Caseworker",
+    Role.SHELTER_MANAGER: "Shelter manager",
+    Role.CWC_MEMBER: "Child Welfare Committee member",
+    Role.LOCAL_GOVERNMENT_OFFICER: "Local government officer",
+    Role.FOCAL_POINT: "Focal point",
+    Role.PROSECUTOR: "Prosecutor",
+    Role.TRAINER: "Trainer",
+    Role.ANALYST: "Analyst",
+    Role.AUDITOR: "Auditor",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+class Permission(StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_CREATE = "person.create"
+    PERSON_EDIT = "person.edit"
+    PERSON_PHOTO_VIEW = "person.photo_view"
+    ORGANISATION_VIEW = "organisation.view"
+    ORGANISATION_MANAGE = "organisation.manage"
+    USER_MANAGE = "user.manage"
+    AUDIT_VIEW = "audit.view"
+    GAZETTEER_VIEW = "gazetteer.view"
+
+
+class Scope(StrEnum):
+    """How far a permission reaches (Primero's self/group/all)."""
+
+    ORGANISATION = "organisation"  # records owned by the user's organisation
+    JURISDICTION = "jurisdiction"  # ...and records located in the organisation's districts
+    NODE = "node"  # every record on this node
+
+
+_FRONTLINE = {
+    Permission.PERSON_VIEW: Scope.JURISDICTION,
+    Permission.PERSON_CREATE: Scope.ORGANISATION,
+    Permission.PERSON_EDIT: Scope.ORGANISATION,
+    Permission.PERSON_PHOTO_VIEW: Scope.JURISDICTION,
+    Permission.ORGANISATION_VIEW: Scope.NODE,
+    Permission.GAZETTEER_VIEW: Scope.NODE,
+}
+
+ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
+    Role.BORDER_MONITOR: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.ORGANISATION,
+                          Permission.PERSON_PHOTO_VIEW: Scope.ORGANISATION},
+    Role.POLICE_OFFICER: dict(_FRONTLINE),
+    Role.CASEWORKER: dict(_FRONTLINE),
+    Role.SHELTER_MANAGER: dict(_FRONTLINE),
+    Role.CWC_MEMBER: dict(_FRONTLINE),
+    Role.LOCAL_GOVERNMENT_OFFICER: dict(_FRONTLINE),
+    # Focal points of ministries and embassies act for the whole country.
+    Role.FOCAL_POINT: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.NODE, Permission.PERSON_PHOTO_VIEW: Scope.NODE},
+    Role.PROSECUTOR: {
+        Permission.PERSON_VIEW: Scope.JURISDICTION,
+        Permission.ORGANISATION_VIEW: Scope.NODE,
+        Permission.GAZETTEER_VIEW: Scope.NODE,
+    },
+    # Trainers and analysts never see survivors' identities: aggregates only.
+    Role.TRAINER: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
+    Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
+    Role.AUDITOR: {
+        Permission.AUDIT_VIEW: Scope.NODE,
+        Permission.ORGANISATION_VIEW: Scope.NODE,
+        Permission.GAZETTEER_VIEW: Scope.NODE,
+    },
+    # Administrators run the node (organisations, users); they do not browse survivors.
+    Role.ADMINISTRATOR: {
+        Permission.ORGANISATION_VIEW: Scope.NODE,
+        Permission.ORGANISATION_MANAGE: Scope.NODE,
+        Permission.USER_MANAGE: Scope.NODE,
+        Permission.AUDIT_VIEW: Scope.NODE,
+        Permission.GAZETTEER_VIEW: Scope.NODE,
+    },
+}  # fmt: skip
+
+_SCOPE_ORDER = {Scope.ORGANISATION: 0, Scope.JURISDICTION: 1, Scope.NODE: 2}
+
+
+def widest_scope(scopes: list[Scope]) -> Scope | None:
+    return max(scopes, key=_SCOPE_ORDER.__getitem__) if scopes else None
