@@ -1,0 +1,92 @@
+"""Personas shared by every test: named people on the Nepal node (the node the suite runs as).
+
+Two organisations in Morang (a transit home and the police), one in Parsa (out of their jurisdiction),
+and one user per role. Tests speak of `np_monitor`, `np_caseworker`, `np_other_org`, ...
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from setu.accounts.tests.factories import OrganisationFactory, make_user
+from setu.core.enums import OrganisationType
+from setu.geo.models import District, Province
+
+
+@pytest.fixture
+def morang(db) -> District:
+    koshi, _ = Province.objects.get_or_create(country="NP", code="1", defaults={"name_en": "Koshi"})
+    return District.objects.get_or_create(province=koshi, name_en="Morang", defaults={"name_ne": "मोरङ"})[0]
+
+
+@pytest.fixture
+def parsa(db) -> District:
+    madhesh, _ = Province.objects.get_or_create(country="NP", code="2", defaults={"name_en": "Madhesh"})
+    return District.objects.get_or_create(province=madhesh, name_en="Parsa", defaults={"name_ne": "पर्सा"})[0]
+
+
+@pytest.fixture
+def np_transit_home(morang):
+    return OrganisationFactory(name_en="Maiti Nepal Biratnagar Transit Home", districts=[morang])
+
+
+@pytest.fixture
+def np_police_org(morang):
+    return OrganisationFactory(
+        name_en="Nepal Police District Office Morang", org_type=OrganisationType.LAW_ENFORCEMENT,
+        districts=[morang],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def np_parsa_org(parsa):
+    return OrganisationFactory(name_en="Transit Home Birgunj", districts=[parsa])
+
+
+@pytest.fixture
+def np_ministry():
+    return OrganisationFactory(
+        name_en="Ministry of Women, Children and Senior Citizens",
+        org_type=OrganisationType.CENTRAL_GOVERNMENT,
+    )
+
+
+@pytest.fixture
+def np_monitor(np_transit_home):
+    return make_user("np_monitor", "border_monitor", np_transit_home)
+
+
+@pytest.fixture
+def np_caseworker(np_transit_home):
+    return make_user("np_caseworker", "caseworker", np_transit_home)
+
+
+@pytest.fixture
+def np_police(np_police_org):
+    return make_user("np_police", "police_officer", np_police_org)
+
+
+@pytest.fixture
+def np_other_org(np_parsa_org):
+    """A caseworker of another organisation, in another district."""
+    return make_user("np_other_org", "caseworker", np_parsa_org)
+
+
+@pytest.fixture
+def np_focal_point(np_ministry):
+    return make_user("np_focal_point", "focal_point", np_ministry)
+
+
+@pytest.fixture
+def np_analyst(np_ministry):
+    return make_user("np_analyst", "analyst", np_ministry)
+
+
+@pytest.fixture
+def np_auditor(np_ministry):
+    return make_user("np_auditor", "auditor", np_ministry)
+
+
+@pytest.fixture
+def np_admin(np_ministry):
+    return make_user("np_admin", "administrator", np_ministry)
