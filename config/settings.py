@@ -32,9 +32,7 @@ SETU_DEMO = env_bool("SETU_DEMO", default=False)
 if PRODUCTION and SETU_DEMO:
     raise ImproperlyConfigured("SETU_DEMO cannot be on when SETU_ENV=production.")
 # The other nodes this node knows, for links in the chrome: "IN=https://setu.example.in,..."
-SETU_PEER_URLS = dict(
-    item.split("=", 1) for item in env_list("SETU_PEER_URLS") if "=" in item
-)
+SETU_PEER_URLS = dict(item.split("=", 1) for item in env_list("SETU_PEER_URLS") if "=" in item)
 
 VAR_DIR = Path(env_str("SETU_VAR_DIR") or BASE_DIR / "var")
 

@@ -19,8 +19,18 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "name_en", "name_ne", "name_hi", "short_name", "org_type", "country", "phone",
-                  "address", "districts"]
+        fields = [
+            "id",
+            "name_en",
+            "name_ne",
+            "name_hi",
+            "short_name",
+            "org_type",
+            "country",
+            "phone",
+            "address",
+            "districts",
+        ]
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -59,9 +69,7 @@ def me(request: Request) -> Response:
     from django.conf import settings
 
     user = request.user
-    memberships = [
-        {"organisation": m.organisation.name_en, "role": m.role} for m in policy.active_memberships(user)
-    ]
+    memberships = [{"organisation": m.organisation.name_en, "role": m.role} for m in policy.active_memberships(user)]
     return Response(
         MeSerializer(
             {

@@ -56,8 +56,9 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     user.save(update_fields=["is_active"])
     if not is_active:
         _end_sessions_of(user)
-    audit_record(actor=actor, action="user.activate" if is_active else "user.deactivate", obj=user,
-                 fields=["is_active"])
+    audit_record(
+        actor=actor, action="user.activate" if is_active else "user.deactivate", obj=user, fields=["is_active"]
+    )
     return user
 
 
@@ -83,6 +84,12 @@ def membership_grant(*, actor: User | None, user: User, organisation: Organisati
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, role=role.value, defaults={"is_active": True}
     )
-    audit_record(actor=actor, action="membership.grant", obj=membership, object_id=str(membership.pk),
-                 fields=["role", "organisation"], organisation=organisation)
+    audit_record(
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        object_id=str(membership.pk),
+        fields=["role", "organisation"],
+        organisation=organisation,
+    )
     return membership

@@ -27,9 +27,7 @@ class SetuLoginView(auth_views.LoginView):
         user = form.get_user()
         if user.preferred_language:
             translation.activate(user.preferred_language)
-            response.set_cookie(
-                _language_cookie_name(), user.preferred_language, samesite="Lax", httponly=True
-            )
+            response.set_cookie(_language_cookie_name(), user.preferred_language, samesite="Lax", httponly=True)
         return response
 
 

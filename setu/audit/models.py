@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
@@ -55,3 +58,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at {self.seq}"

@@ -14,8 +14,10 @@ def exception_handler(exc, context):
     the same whether the record is missing or forbidden."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"detail": "The request is not valid; nothing was changed.", "errors": detail},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": "The request is not valid; nothing was changed.", "errors": detail},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -13,16 +13,17 @@ class RequestContext:
     path: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("setu_request", default=RequestContext())
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("setu_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
-def set_current(ctx: RequestContext) -> contextvars.Token[RequestContext]:
+def set_current(ctx: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def reset(token: contextvars.Token[RequestContext]) -> None:
+def reset(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

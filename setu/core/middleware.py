@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.db import OperationalError, InterfaceError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 

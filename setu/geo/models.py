@@ -24,14 +24,14 @@ class NamedArea(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "en")[:2]
         localised = {"ne": self.name_ne, "hi": self.name_hi or self.name_ne}.get(lang)
         return localised or self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Province(NamedArea):
