@@ -46,7 +46,6 @@ CSRF_TRUSTED_ORIGINS = env_list("SETU_CSRF_TRUSTED_ORIGINS")
 
 # --- Applications -----------------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -241,6 +240,9 @@ TIME_ZONE = env_str("SETU_TIME_ZONE") or {"NP": "Asia/Kathmandu", "IN": "Asia/Ko
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SETU_STATIC_ROOT") or VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production whitenoise serves straight from the app directories (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -36,6 +36,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     lookup_field = "public_id"
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
     queryset = Organisation.objects.none()
 
     def get_queryset(self):

@@ -21,3 +21,22 @@ class PreferencesForm(forms.ModelForm):
         model = User
         fields = ["preferred_language", "date_preference"]
         widgets = {"date_preference": forms.RadioSelect}
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 12 characters; a phrase of several words is easiest to remember."),
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        from setu.accounts.models import RoleChoices
+
+        self.fields["organisation"].queryset = organisations
+        self.fields["role"].choices = RoleChoices.choices

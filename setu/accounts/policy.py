@@ -9,6 +9,7 @@ Permissions are read from the database on every request, so a change takes effec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.http import Http404
 
@@ -89,12 +90,21 @@ def has_permission(user, permission: Permission) -> bool:
     return grants(user, permission).allowed
 
 
-def require(user, permission: Permission) -> Grant:
-    """The grant for a function-level check; raises the same 404 as a missing object when there is none."""
+def require(user, permission: Permission, *, object_type: str = "", object_id: str = "") -> Grant:
+    """The grant for a function-level check. Without one, the refusal is audited (ASVS 16.3.2) and the
+    same 404 as for a missing object is raised."""
     grant = grants(user, permission)
     if not grant.allowed:
-        raise NotFoundOrForbidden()
+        deny(user, permission.value, object_type=object_type, object_id=object_id)
     return grant
+
+
+def deny(user, action: str, *, object_type: str = "", object_id: str = "") -> NoReturn:
+    """Audit a refused access, then raise the 404 that a missing record would give."""
+    from setu.audit.services import audit_denied
+
+    audit_denied(actor=user, action=action, object_type=object_type, object_id=str(object_id))
+    raise NotFoundOrForbidden()
 
 
 def primary_organisation(user):

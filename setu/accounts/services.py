@@ -93,3 +93,31 @@ def membership_grant(*, actor: User | None, user: User, organisation: Organisati
         organisation=organisation,
     )
     return membership
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User, username: str, full_name: str, password: str, organisation: Organisation, role: Role
+) -> User:
+    """Create an account with its first membership. The password is checked against the validators
+    (length, common passwords; no composition rules: ASVS 6.2)."""
+    policy.require(actor, Permission.USER_MANAGE)
+    from django.contrib.auth.password_validation import validate_password
+
+    user = User(username=username, full_name=full_name)
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action="user.create", obj=user, fields=["username", "full_name", "password"])
+    membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+    return user

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from setu.accounts import services
-from setu.accounts.forms import LoginForm, PreferencesForm
+from setu.accounts import policy, selectors, services
+from setu.accounts.forms import LoginForm, PreferencesForm, UserCreateForm
+from setu.accounts.roles import Permission, Role
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -57,3 +59,58 @@ def preferences(request: HttpRequest) -> HttpResponse:
             response.set_cookie(_language_cookie_name(), user.preferred_language, samesite="Lax", httponly=True)
         return response
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    organisations = selectors.organisation_list_for(request.user, query=query)
+    template = "accounts/_organisation_rows.html" if request.htmx else "accounts/organisation_list.html"
+    return render(request, template, {"organisations": organisations, "query": query})
+
+
+def organisation_detail(request: HttpRequest, public_id) -> HttpResponse:
+    organisation = selectors.organisation_get_for(request.user, public_id)
+    members = None
+    if policy.has_permission(request.user, Permission.USER_MANAGE):
+        members = organisation.memberships.select_related("user").order_by("user__username")
+    return render(request, "accounts/organisation_detail.html", {"organisation": organisation, "members": members})
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/user_list.html", {"users": selectors.user_list_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    selectors.user_list_for(request.user)  # function-level check before showing the form
+    form = UserCreateForm(request.POST or None, organisations=selectors.organisation_list_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                organisation=form.cleaned_data["organisation"],
+                role=Role(form.cleaned_data["role"]),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": user.username})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get_for(request.user, pk)
+    is_active = request.POST.get("is_active") == "1"
+    services.user_set_active(actor=request.user, user=target, is_active=is_active)
+    if is_active:
+        messages.success(request, _("%(username)s can sign in again.") % {"username": target.username})
+    else:
+        messages.success(request, _("%(username)s is disabled and signed out.") % {"username": target.username})
+    return redirect("accounts:user_list")

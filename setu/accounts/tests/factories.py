@@ -9,6 +9,7 @@ TEST_PASSWORD = "correct horse battery staple"
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name_en = factory.Sequence(lambda n: f"Organisation {n}")
     org_type = OrganisationType.NGO

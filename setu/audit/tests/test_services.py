@@ -1,0 +1,60 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from setu.audit.models import AuditEvent, AuditHead
+from setu.audit.services import audit_record, audit_verify
+
+
+@pytest.mark.django_db
+def test_events_are_chained_in_order(np_caseworker):
+    first = audit_record(actor=np_caseworker, action="person.view", object_type="people.person", object_id="a")
+    second = audit_record(actor=np_caseworker, action="person.update", object_type="people.person",
+                          object_id="a", fields=["given_name", "given_name", "phone"])  # fmt: skip
+    assert second.seq == first.seq + 1
+    assert second.prev_hash == first.hash
+    assert second.fields == ["given_name", "phone"]
+    assert second.organisation_name == "Maiti Nepal Biratnagar Transit Home"
+    assert AuditHead.objects.get().hash == second.hash
+    assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_audit_events_refuse_update_and_delete(np_caseworker):
+    event = audit_record(actor=np_caseworker, action="person.view")
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+
+
+@pytest.mark.django_db
+def test_control_characters_are_not_logged(np_caseworker):
+    event = audit_record(actor=np_caseworker, action="person.view\nforged line", object_id="x\r\ny")
+    assert "\n" not in event.action and "\r" not in event.object_id
+
+
+@pytest.mark.django_db
+def test_setu_audit_verify_detects_a_row_edited_in_the_database(np_caseworker, capsys):
+    for n in range(5):
+        audit_record(actor=np_caseworker, action="person.view", object_id=str(n))
+    call_command("audit", "verify")
+    assert "intact: 5 events" in capsys.readouterr().out
+
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:  # tampering from outside the application
+        cursor.execute(f"UPDATE {table} SET action = 'nothing' WHERE seq = 3")  # noqa: S608
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit", "verify")
+    assert "event 3" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_setu_audit_verify_detects_a_deleted_row(np_caseworker):
+    for n in range(4):
+        audit_record(actor=np_caseworker, action="person.view", object_id=str(n))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = 4")  # noqa: S608
+    breaks = audit_verify()
+    assert breaks and "removed" in breaks[-1].reason
