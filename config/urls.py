@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from setu.accounts import views as account_views
 
-api_v1 = [
+api_v1: list = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("", include("setu.accounts.api_urls")),
     path("", include("setu.people.api_urls")),

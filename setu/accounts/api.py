@@ -9,13 +9,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from setu.accounts import policy, selectors, services
-from setu.accounts.models import Organisation
+from setu.accounts.models import Organisation, User
 from setu.accounts.roles import Permission, Role
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    districts = serializers.SlugRelatedField(slug_field="name_en", many=True, read_only=True)
+    districts: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name_en", many=True, read_only=True
+    )
 
     class Meta:
         model = Organisation
@@ -69,7 +71,7 @@ class MeSerializer(serializers.Serializer):
 def me(request: Request) -> Response:
     from django.conf import settings
 
-    user = request.user
+    user: User = request.user  # type: ignore[assignment]  # IsAuthenticated
     memberships = [{"organisation": m.organisation.name_en, "role": m.role} for m in policy.active_memberships(user)]
     return Response(
         MeSerializer(

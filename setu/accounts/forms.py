@@ -31,7 +31,7 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("At least 12 characters; a phrase of several words is easiest to remember."),
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, organisations, **kwargs):

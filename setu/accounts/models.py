@@ -9,7 +9,9 @@ from setu.accounts.roles import ROLE_LABELS, Role
 from setu.core.enums import Country, DatePreference, OrganisationType
 from setu.core.models import PublicIdModel
 
-RoleChoices = models.TextChoices("RoleChoices", [(r.name, (r.value, _(ROLE_LABELS[r]))) for r in Role])  # type: ignore[misc]
+RoleChoices = models.TextChoices(  # type: ignore[misc,call-overload]
+    "RoleChoices", [(r.name, (r.value, _(ROLE_LABELS[r]))) for r in Role]
+)
 
 
 class Organisation(PublicIdModel):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from setu.accounts import policy, selectors, services
 from setu.accounts.forms import LoginForm, PreferencesForm, UserCreateForm
 from setu.accounts.roles import Permission, Role
+from setu.core.http import AuthedRequest
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -44,7 +45,7 @@ def _language_cookie_name() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = services.user_update_preferences(
@@ -61,14 +62,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/preferences.html", {"form": form})
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     organisations = selectors.organisation_list_for(request.user, query=query)
     template = "accounts/_organisation_rows.html" if request.htmx else "accounts/organisation_list.html"
     return render(request, template, {"organisations": organisations, "query": query})
 
 
-def organisation_detail(request: HttpRequest, public_id) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, public_id) -> HttpResponse:
     organisation = selectors.organisation_get_for(request.user, public_id)
     members = None
     if policy.has_permission(request.user, Permission.USER_MANAGE):
@@ -76,12 +77,12 @@ def organisation_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "accounts/organisation_detail.html", {"organisation": organisation, "members": members})
 
 
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": selectors.user_list_for(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     selectors.user_list_for(request.user)  # function-level check before showing the form
     form = UserCreateForm(request.POST or None, organisations=selectors.organisation_list_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     target = selectors.user_get_for(request.user, pk)
     is_active = request.POST.get("is_active") == "1"
     services.user_set_active(actor=request.user, user=target, is_active=is_active)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -43,7 +44,7 @@ def audit_record(
     ctx = context.current()
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        values = {
+        values: dict[str, Any] = {
             "seq": head.seq + 1,
             "occurred_at": timezone.now().isoformat(),
             "node": settings.SETU_NODE,
