@@ -69,12 +69,15 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable: %s", exception.__class__.__name__)
-        if request.path.startswith("/api/"):
-            return HttpResponse(
-                b'{"detail": "The database is not available. Nothing was changed; try again shortly."}',
-                status=503,
-                content_type="application/json",
-                headers={"Retry-After": "15"},
-            )
-        body = render_to_string("503.html", request=None)
-        return HttpResponse(body, status=503, headers={"Retry-After": "15"})
+        return database_unavailable_response(request)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return HttpResponse(
+            b'{"detail": "The database is not available. Nothing was changed; try again shortly."}',
+            status=503,
+            content_type="application/json",
+            headers={"Retry-After": "15"},
+        )
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "15"})

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from setu.core.middleware import database_unavailable_response
 from setu.web import selectors
 
 
@@ -32,4 +35,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Errors raised before a view runs (sessions, authentication) reach here: a database that is down
+    still gets the 503 page that says nothing was changed."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response(request)
     return render(request, "500.html", status=500)
