@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# A well-formed session key, so that the server must ask the database about it.
+SESSION = "setu_np_session=abcdefghijklmnopqrstuvwxyz012345"
 
 
 def _free_port() -> int:
@@ -69,18 +71,14 @@ def server_without_database(tmp_path):
 
 
 def test_pages_answer_503_quickly_when_the_database_is_down(server_without_database):
-    status, body, elapsed = _get(
-        server_without_database + "/", cookie="setu_np_session=abcdefghijklmnopqrstuvwxyz012345"
-    )
+    status, body, elapsed = _get(server_without_database + "/", cookie=SESSION)
     assert status == 503
     assert "cannot reach its database" in body and "Nothing was changed" in body
     assert elapsed < 10
 
 
 def test_api_answers_json_503_when_the_database_is_down(server_without_database):
-    status, body, _ = _get(
-        server_without_database + "/api/v1/me/", cookie="setu_np_session=abcdefghijklmnopqrstuvwxyz012345"
-    )
+    status, body, _ = _get(server_without_database + "/api/v1/me/", cookie=SESSION)
     assert status == 503
     assert '"detail"' in body
 

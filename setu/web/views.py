@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 import sys
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
