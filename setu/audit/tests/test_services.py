@@ -7,6 +7,23 @@ from setu.audit.models import AuditEvent, AuditHead
 from setu.audit.services import audit_record, audit_verify
 
 
+def _disable_guard(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_to_edit_audit_rows(np_caseworker):
+    from django.db import DatabaseError, transaction
+
+    audit_record(actor=np_caseworker, action="person.view")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'x'")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+
+
 @pytest.mark.django_db
 def test_events_are_chained_in_order(np_caseworker):
     first = audit_record(actor=np_caseworker, action="person.view", object_type="people.person", object_id="a")
@@ -43,7 +60,8 @@ def test_setu_audit_verify_detects_a_row_edited_in_the_database(np_caseworker, c
     assert "intact: 5 events" in capsys.readouterr().out
 
     table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:  # tampering from outside the application
+    with connection.cursor() as cursor:  # tampering by someone who can switch off the database's own guard
+        _disable_guard(cursor)
         cursor.execute(f"UPDATE {table} SET action = 'nothing' WHERE seq = 3")  # noqa: S608
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("audit", "verify")
@@ -55,6 +73,7 @@ def test_setu_audit_verify_detects_a_deleted_row(np_caseworker):
     for n in range(4):
         audit_record(actor=np_caseworker, action="person.view", object_id=str(n))
     with connection.cursor() as cursor:
+        _disable_guard(cursor)
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = 4")  # noqa: S608
     breaks = audit_verify()
     assert breaks and "removed" in breaks[-1].reason
