@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.enums import Country
+from setu.core.text import search_keys
 
 
 class NamedArea(models.Model):
@@ -18,14 +19,21 @@ class NamedArea(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ne = models.CharField(_("name (Nepali)"), max_length=120, blank=True)
     name_hi = models.CharField(_("name (Hindi)"), max_length=120, blank=True)
-    # Lower-cased names in every script plus their Latin transliterations, space-separated.
+    # Other spellings and former names ("Kakadvitta", "Nawalpur"): searched, not shown as the name.
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+    # setu.core.text.search_keys over every name and alias: plain words in both scripts, their
+    # transliterations and phonetic keys, space-separated. Filled by `refresh_search_text()`.
     search_text = models.TextField(blank=True, editable=False)
+    note = models.CharField(_("note"), max_length=400, blank=True)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.name
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_keys(self.name_en, self.name_ne, self.name_hi, *self.aliases)
 
     @property
     def name(self) -> str:
@@ -46,6 +54,8 @@ class Province(NamedArea):
 
 
 class District(NamedArea):
+    """A district of Nepal, or a district of an Indian border state (with its LGD code)."""
+
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
     code = models.CharField(max_length=16, blank=True, help_text=_("LGD district code (India)."))
     borders_other_country = models.BooleanField(default=False)
@@ -73,13 +83,23 @@ class LocalLevel(NamedArea):
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="local_levels")
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    ward_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    ward_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Wards are numbered 1 to this number (5 to 33 in Nepal).")
+    )
 
     class Meta:
         ordering = ["name_en"]
         constraints = [
             models.UniqueConstraint(fields=["district", "name_en"], name="geo_locallevel_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(ward_count__isnull=True) | models.Q(ward_count__gte=1),
+                name="geo_locallevel_ward_count_positive",
+            ),
         ]
+
+    @property
+    def wards(self) -> range:
+        return range(1, (self.ward_count or 0) + 1)
 
 
 class BorderPoint(NamedArea):
@@ -87,10 +107,11 @@ class BorderPoint(NamedArea):
 
     country = models.CharField(max_length=2, choices=Country.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="border_points")
-    counterpart = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL)
-    is_formal = models.BooleanField(default=True)
-    has_immigration_office = models.BooleanField(default=False)
-    note = models.CharField(max_length=300, blank=True)
+    counterpart = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="counterpart_of"
+    )
+    is_formal = models.BooleanField(_("formal crossing"), default=True)
+    has_immigration_office = models.BooleanField(_("immigration office"), default=False)
 
     class Meta:
         ordering = ["country", "name_en"]

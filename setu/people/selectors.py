@@ -1,0 +1,175 @@
+"""Reads on persons, scoped to the asking user. `person_get_for` is the one access function for a person.
+
+Scope (setu.accounts.roles): a node-wide grant sees every person; otherwise the persons registered by one
+of the user's organisations, or located in one of the districts the grant reaches. Missing and forbidden
+look the same (NotFoundOrForbidden, a 404); every read and every refusal is audited (ASVS 16.3.2).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from setu.accounts import policy
+from setu.accounts.roles import Permission
+from setu.audit.services import audit_denied, audit_record
+from setu.core import text
+from setu.people import rules
+from setu.people.models import IdentityDocument, Person, PhoneNumber, Photo, Relation
+
+PERSON_OBJECT_TYPE = "people.person"
+MAX_QUERY_LENGTH = 100
+
+
+def _scoped(user, permission: Permission) -> QuerySet[Person]:
+    grant = policy.grants(user, permission)
+    if grant.node_wide:
+        return Person.objects.all()
+    if not grant.allowed:
+        return Person.objects.none()
+    return Person.objects.filter(
+        Q(organisation_id__in=grant.organisation_ids) | Q(location_district_id__in=grant.district_ids)
+    )
+
+
+def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Names in either script (through search keys), or a phone or document number exactly."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return persons
+    matches = Q(pk__in=[])
+    # setu.core.text: any plan may match; every term of a plan must; a term is alternative token prefixes.
+    plans = text.query_plans(query)
+    spelled = Q(pk__in=[])
+    for index, plan in enumerate(plans):
+        by_name = Q()
+        for alternatives in plan:
+            by_name &= _any_token(alternatives)
+        matches |= by_name
+        if index == 0:
+            spelled = Q()
+            for alternatives in plan:
+                spelled &= _any_token([a for a in alternatives if not a.startswith(text.KEY_PREFIX)])
+    if rules.looks_like_phone(query):
+        try:
+            number = rules.normalise_phone(query, region=rules.NODE_PHONE_REGION.get(settings.SETU_NODE, "NP"))
+        except rules.InvalidPhoneNumberError:
+            number = ""
+        if number:
+            matches |= Q(Exists(PhoneNumber.objects.filter(person=OuterRef("pk"), number=number)))
+    document = rules.normalise_document_number(query)
+    if document and document.isalnum() and any(ch.isdigit() for ch in document):
+        matches |= Q(Exists(IdentityDocument.objects.filter(person=OuterRef("pk"), number_normalised=document)))
+    # Names spelled as asked come before those found only by their loose phonetic key.
+    rank = Case(When(spelled, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return persons.filter(matches).annotate(search_rank=rank).order_by("search_rank", "-created_at", "-id")
+
+
+def _any_token(alternatives) -> Q:
+    found = Q(pk__in=[])
+    for alternative in alternatives:
+        found |= Q(search_keys__contains=f" {alternative}")
+    return found
+
+
+def person_list_for(
+    user,
+    *,
+    query: str = "",
+    gender: str = "",
+    nationality: str = "",
+    location_district_id: int | None = None,
+    permission: Permission = Permission.PERSON_VIEW,
+) -> QuerySet[Person]:
+    """The persons `user` may see, optionally searched and filtered. Newest first."""
+    persons = _search(_scoped(user, permission), query)
+    if gender:
+        persons = persons.filter(gender=gender)
+    if nationality:
+        persons = persons.filter(nationality=nationality)
+    if location_district_id:
+        persons = persons.filter(location_district_id=location_district_id)
+    return persons.select_related("organisation", "location_district")
+
+
+def person_search_audit(user, *, query: str) -> None:
+    """One event per page of search results: the list shows identities (the query itself is not logged)."""
+    audit_record(actor=user, action="person.search", object_type=PERSON_OBJECT_TYPE, fields=["q"] if query else [])
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def person_get_for(user, public_id, *, permission: Permission = Permission.PERSON_VIEW) -> Person:
+    """The person with `public_id` if `permission` reaches them; else an audited NotFoundOrForbidden.
+
+    `permission=PERSON_EDIT` fetches for an edit form. Either way the read is audited as person.view.
+    """
+    grant = policy.grants(user, permission)
+    key = _as_uuid(public_id)
+    person = (
+        Person.objects.select_related(
+            "organisation", "location_district", "home_district", "home_local_level", "created_by"
+        )
+        .filter(public_id=key)
+        .first()
+        if key is not None
+        else None
+    )
+    if person is None:
+        audit_denied(actor=user, action="person.view", object_type=PERSON_OBJECT_TYPE, object_id=str(public_id)[:64])
+        raise policy.NotFoundOrForbidden()
+    if not grant.covers(organisation_id=person.organisation_id, district_id=person.location_district_id):
+        audit_denied(actor=user, action="person.view", object_type=PERSON_OBJECT_TYPE, object_id=str(public_id))
+        raise policy.NotFoundOrForbidden()
+    audit_record(actor=user, action="person.view", obj=person)
+    return person
+
+
+def person_can_edit(user, person: Person) -> bool:
+    grant = policy.grants(user, Permission.PERSON_EDIT)
+    return grant.covers(organisation_id=person.organisation_id, district_id=person.location_district_id)
+
+
+def person_can_view_photos(user, person: Person) -> bool:
+    grant = policy.grants(user, Permission.PERSON_PHOTO_VIEW)
+    return grant.covers(organisation_id=person.organisation_id, district_id=person.location_district_id)
+
+
+def person_relations_for(user, person: Person) -> dict[str, list[Relation]]:
+    """The person's relations, both ways, leaving out related persons `user` may not see."""
+    visible = _scoped(user, Permission.PERSON_VIEW).values("pk")
+    outgoing = (
+        person.relations.select_related("related_person")
+        .filter(Q(related_person__isnull=True) | Q(related_person__in=visible))
+        .order_by("created_at", "id")
+    )
+    incoming = person.related_as.select_related("person").filter(person__in=visible).order_by("created_at", "id")
+    return {"outgoing": list(outgoing), "incoming": list(incoming)}
+
+
+def photo_get_for(user, person_public_id, photo_public_id) -> Photo:
+    """A photo, if PERSON_PHOTO_VIEW reaches its person; audited either way like a person read."""
+    grant = policy.grants(user, Permission.PERSON_PHOTO_VIEW)
+    key = _as_uuid(photo_public_id)
+    person_key = _as_uuid(person_public_id)
+    photo = (
+        Photo.objects.select_related("person").filter(public_id=key, person__public_id=person_key).first()
+        if key is not None and person_key is not None
+        else None
+    )
+    if photo is None or not grant.covers(
+        organisation_id=photo.person.organisation_id, district_id=photo.person.location_district_id
+    ):
+        audit_denied(actor=user, action="person.photo_view", object_type="people.photo", object_id=str(photo_public_id))
+        raise policy.NotFoundOrForbidden()
+    audit_record(actor=user, action="person.photo_view", obj=photo)
+    return photo
