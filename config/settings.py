@@ -182,7 +182,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR),
+# or every user counts as the proxy's address for the per-address limit.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [*env_list("SETU_CLIENT_IP_HEADERS"), "REMOTE_ADDR"]
 
 # --- Security headers -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -271,6 +273,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called `kind`; name each choice set once in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "NationalityEnum": "setu.people.models.Nationality",
+        "NameScriptEnum": "setu.people.models.Script",
+        "AliasKindEnum": "setu.people.models.PersonAlias.Kind",
+        "PhoneKindEnum": "setu.people.models.PhoneNumber.Kind",
+        "RelationKindEnum": "setu.people.models.Relation.Kind",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ import sys
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if sys.argv[1:2] == ["demo"]:
+        # The demo is local and synthetic by definition; production posture needs real secrets.
+        os.environ.setdefault("SETU_ENV", "development")
+        os.environ.setdefault("SETU_DEMO", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from setu.accounts.models import User
+from setu.core.enums import DatePreference
 
 
 class LoginForm(AuthenticationForm):
@@ -14,13 +14,14 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PreferencesForm(forms.ModelForm):
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+class PreferencesForm(forms.Form):
+    """A plain form (not a ModelForm): validating it must not change the signed-in user before the service
+    does, or the audit row could not tell what changed."""
 
-    class Meta:
-        model = User
-        fields = ["preferred_language", "date_preference"]
-        widgets = {"date_preference": forms.RadioSelect}
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    date_preference = forms.ChoiceField(
+        label=_("Dates shown in"), choices=DatePreference.choices, widget=forms.RadioSelect
+    )
 
 
 class UserCreateForm(forms.Form):

@@ -53,14 +53,20 @@ def active_memberships(user):  # -> QuerySet[Membership]
     )
 
 
+def _memberships(user) -> list:
+    """The user's active memberships, read once per request (the user object lives for one request), so a
+    page that asks about ten permissions costs one query, and a change still applies from the next request."""
+    cache = user.__dict__.get("_setu_memberships")
+    if cache is None:
+        cache = list(active_memberships(user))
+        user.__dict__["_setu_memberships"] = cache
+    return cache
+
+
 def roles_of(user) -> set[Role]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    cache = getattr(user, "_setu_roles", None)
-    if cache is None:
-        cache = {Role(m.role) for m in active_memberships(user)}
-        user._setu_roles = cache
-    return cache
+    return {Role(m.role) for m in _memberships(user)}
 
 
 def grants(user, permission: Permission) -> Grant:
@@ -72,7 +78,7 @@ def grants(user, permission: Permission) -> Grant:
     node_wide = False
     orgs: set[int] = set()
     districts: set[int] = set()
-    for membership in active_memberships(user):
+    for membership in _memberships(user):
         scope = ROLE_PERMISSIONS.get(Role(membership.role), {}).get(permission)
         if scope is None:
             continue
@@ -108,5 +114,5 @@ def deny(user, action: str, *, object_type: str = "", object_id: str = "") -> No
 
 
 def primary_organisation(user):
-    membership = active_memberships(user).first()
-    return membership.organisation if membership else None
+    memberships = _memberships(user)
+    return memberships[0].organisation if memberships else None

@@ -46,7 +46,9 @@ def _language_cookie_name() -> str:
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthedRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    initial = {"preferred_language": request.user.preferred_language or "en",
+               "date_preference": request.user.date_preference}  # fmt: skip
+    form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         user = services.user_update_preferences(
             actor=request.user,
