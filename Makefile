@@ -3,11 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Commands that only read the code (types, migrations, messages) load the settings in development
+# posture: the production default would demand a secret key.
+DEV := SETU_ENV=development
 
-.PHONY: demo test lint typecheck check-migrations messages clean reset-demo bench
+.PHONY: install demo reset-demo test lint typecheck check-migrations messages clean bench
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Setu needs Python >= 3.11; run e.g. 'make PYTHON=python3.12 demo'." >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV). On Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
@@ -18,11 +24,11 @@ install: $(STAMP)
 
 ## demo: install, migrate and seed both nodes (Nepal, India), serve them with their workers
 demo: $(STAMP)
-	$(BIN)/setu demo $(DEMO_ARGS)
+	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo $(DEMO_ARGS)
 
 ## reset-demo: as demo, but start from empty databases
 reset-demo: $(STAMP)
-	$(BIN)/setu demo --reset
+	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo --reset $(DEMO_ARGS)
 
 ## test: install and run the whole test suite (DATABASE_URL selects PostgreSQL)
 test: $(STAMP)
@@ -34,14 +40,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy setu config
+	$(DEV) $(BIN)/mypy setu config
 
 check-migrations: $(STAMP)
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+## messages: extract the strings into setu/locale/{ne,hi}/LC_MESSAGES/django.po and compile the .mo files
+## (run from the repository root so that templates/ and config/ are read too; docs/translations.md)
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=benchmarks --ignore=tests --ignore=static
 messages: $(STAMP)
-	cd setu && ../$(BIN)/python ../manage.py makemessages -l ne -l hi --no-obsolete
-	cd setu && ../$(BIN)/python ../manage.py compilemessages
+	$(DEV) $(BIN)/python manage.py makemessages -l ne -l hi --no-obsolete $(MESSAGES_IGNORE)
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -1,0 +1,281 @@
+"""Seed a demo node: the gazetteer, the agencies of the node's side, one login per role, synthetic people.
+
+Idempotent: whatever already exists (by organisation name, username, and a person's registering
+organisation + name + sex + home district) is kept and not written again, so re-running changes nothing
+and `setu demo` can seed on every start. Refused unless settings.SETU_DEMO is on: the logins it creates
+share a password printed in the README.
+
+Why the first administrator is written directly: `organisation_create` and `user_create` need an actor
+holding ORGANISATION_MANAGE / USER_MANAGE, and only an administrator's membership grants them. An empty
+node has no administrator, so the administrator's organisation, the administrator and that membership
+are created here with the ORM (as `createsuperuser` would), each recorded in the audit chain under the
+name "seed_demo". Everything else goes through the services, with the administrator as actor for
+organisations and logins, and the frontline user who would register a person as actor for the people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from setu.accounts.models import Membership, Organisation, User
+from setu.accounts.services import membership_grant, organisation_create, user_create
+from setu.audit.services import audit_record
+from setu.geo.models import BorderPoint, District
+from setu.geo.services import gazetteer_load
+from setu.people import rules
+from setu.people.models import Person, Relation
+from setu.people.services import person_add_relation, person_create
+from setu.web.demo import agencies
+from setu.web.demo.agencies import DEMO_PASSWORD, NATIONWIDE, DemoOrganisation
+from setu.web.demo.names import REFERENCE_DATE, SyntheticPerson, generate_persons
+
+DEFAULT_PERSONS = 300
+SEED_ACTOR = "seed_demo"
+
+# Who registers the people on each node, and where those people are now (their location district), as a
+# repeating pattern of (username, district): mostly border monitors and police at the crossing, some
+# caseworkers, shelters and child-protection bodies.
+_REGISTRARS = {
+    "NP": (
+        ("np_monitor", "Morang"), ("np_monitor", "Morang"), ("np_caseworker", "Morang"), ("np_police", "Kathmandu"),
+        ("np_monitor", "Morang"), ("np_police", "Morang"), ("np_cwc", "Kathmandu"), ("np_monitor", "Morang"),
+        ("np_caseworker", "Morang"), ("np_localgov", "Morang"),
+    ),
+    "IN": (
+        ("in_monitor", "Araria"), ("in_police", "Araria"), ("in_monitor", "Araria"), ("in_shelter", "Araria"),
+        ("in_caseworker", "Araria"), ("in_police", "Araria"), ("in_monitor", "Araria"), ("in_cwc", "Araria"),
+        ("in_shelter", "Araria"), ("in_police", "Araria"),
+    ),
+}  # fmt: skip
+_LANGUAGES = {"NP": ["ne"], "IN": ["hi"]}
+
+
+class DemoSeedRefusedError(Exception):
+    """Seeding was asked for on a node that is not a demo node."""
+
+
+@dataclass
+class SeedReport:
+    node: str
+    places_created: int = 0
+    organisations_created: int = 0
+    users_created: int = 0
+    persons_created: int = 0
+    # Place names of the demo data that the gazetteer does not know (should stay empty; tests check it).
+    unknown_places: set[str] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.places_created} places, {self.organisations_created} organisations, "
+            f"{self.users_created} logins and {self.persons_created} people created"
+        )
+        if not (self.places_created or self.organisations_created or self.users_created or self.persons_created):
+            text = "already seeded, nothing to add"
+        if self.unknown_places:
+            text += f" (places not in the gazetteer, left blank: {', '.join(sorted(self.unknown_places))})"
+        return text
+
+
+class _Places:
+    """The gazetteer's districts and crossing points by (country, lower-cased English name)."""
+
+    def __init__(self, report: SeedReport) -> None:
+        self.report = report
+        self.districts = {
+            (d.province.country, d.name_en.lower()): d for d in District.objects.select_related("province")
+        }
+        self.border_points = {(b.country, b.name_en.lower()): b for b in BorderPoint.objects.all()}
+
+    def district(self, country: str, name: str) -> District | None:
+        found = self.districts.get((country, name.lower()))
+        if found is None:
+            self.report.unknown_places.add(f"{name} ({country})")
+        return found
+
+    def districts_for(self, spec: DemoOrganisation) -> list[District]:
+        if spec.districts == NATIONWIDE:
+            return [d for (country, _name), d in self.districts.items() if country == spec.node]
+        return [d for d in (self.district(spec.node, name) for name in spec.districts) if d is not None]
+
+    def border_points_for(self, spec: DemoOrganisation) -> list[BorderPoint]:
+        found = []
+        for name in spec.border_points:
+            point = self.border_points.get((spec.node, name.lower()))
+            if point is None:
+                self.report.unknown_places.add(f"{name} ({spec.node}, crossing point)")
+            else:
+                found.append(point)
+        return found
+
+
+def seed_demo(*, persons: int = DEFAULT_PERSONS, node: str | None = None) -> SeedReport:
+    """Load the gazetteer, then add what is missing of the node's demo organisations, logins and people."""
+    if not settings.SETU_DEMO:
+        raise DemoSeedRefusedError(
+            "Demo data is only seeded on a demo node (SETU_DEMO=1): it creates logins with a published password."
+        )
+    node = node or settings.SETU_NODE
+    report = SeedReport(node=node)
+    report.places_created = gazetteer_load()["created"]
+    with transaction.atomic():
+        places = _Places(report)
+        admin = _bootstrap_administrator(node, places, report)
+        organisations = _seed_organisations(node, admin, places, report)
+        users = _seed_users(node, admin, organisations, report)
+        _seed_persons(node, persons, users, organisations, places, report)
+    return report
+
+
+def _organisation_fields(spec: DemoOrganisation) -> dict:
+    local = {"NP": "name_ne", "IN": "name_hi"}[spec.node]
+    return {
+        "name_en": spec.name_en,
+        local: spec.name_local,
+        "short_name": spec.short_name,
+        "org_type": spec.org_type,
+        "country": spec.node,
+        "phone": spec.phone,
+        "address": spec.address,
+    }
+
+
+def _bootstrap_administrator(node: str, places: _Places, report: SeedReport) -> User:
+    """The first organisation and its administrator, written directly (see the module docstring)."""
+    spec_user = next(u for u in agencies.users_of(node) if u.username == agencies.ADMIN_USERNAME[node])
+    spec_org = agencies.organisation(spec_user.organisation)
+    org = Organisation.objects.filter(country=node, name_en=spec_org.name_en).first()
+    if org is None:
+        org = Organisation(**_organisation_fields(spec_org))
+        org.full_clean()
+        org.save()
+        org.districts.set(places.districts_for(spec_org))
+        org.border_points.set(places.border_points_for(spec_org))
+        audit_record(
+            actor=None, actor_username=SEED_ACTOR, action="organisation.create", obj=org,
+            fields=sorted(_organisation_fields(spec_org)),
+        )  # fmt: skip
+        report.organisations_created += 1
+    admin = User.objects.filter(username=spec_user.username).first()
+    if admin is None:
+        admin = User(username=spec_user.username, full_name=spec_user.full_name)
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        audit_record(
+            actor=None, actor_username=SEED_ACTOR, action="user.create", obj=admin,
+            fields=["username", "full_name", "password"],
+        )  # fmt: skip
+        report.users_created += 1
+    if not Membership.objects.filter(user=admin, organisation=org, role=spec_user.role.value).exists():
+        membership_grant(actor=None, user=admin, organisation=org, role=spec_user.role)
+    return admin
+
+
+def _seed_organisations(node: str, admin: User, places: _Places, report: SeedReport) -> dict[str, Organisation]:
+    existing = {o.name_en: o for o in Organisation.objects.filter(country=node)}
+    organisations = {}
+    for spec in agencies.organisations_of(node):
+        org = existing.get(spec.name_en)
+        if org is None:
+            org = organisation_create(
+                actor=admin,
+                districts=places.districts_for(spec),
+                border_points=places.border_points_for(spec),
+                **_organisation_fields(spec),
+            )
+            report.organisations_created += 1
+        organisations[spec.key] = org
+    return organisations
+
+
+def _seed_users(node: str, admin: User, organisations: dict[str, Organisation], report: SeedReport) -> dict[str, User]:
+    users = {}
+    for spec in agencies.users_of(node):
+        org = organisations[spec.organisation]
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = user_create(
+                actor=admin, username=spec.username, full_name=spec.full_name, password=DEMO_PASSWORD,
+                organisation=org, role=spec.role,
+            )  # fmt: skip
+            report.users_created += 1
+        elif not Membership.objects.filter(user=user, organisation=org, role=spec.role.value).exists():
+            membership_grant(actor=admin, user=user, organisation=org, role=spec.role)
+        users[spec.username] = user
+    return users
+
+
+# --- people ----------------------------------------------------------------------------------------------
+
+
+def _recorded_name(person: SyntheticPerson, node: str) -> tuple[str, str, str]:
+    """(full, given, family) as the registering officer wrote them: Devanagari or Latin letters.
+
+    On the Nepal node most records are in Devanagari; Indian records are more often in Latin letters.
+    A name known only in Latin letters (as the other side recorded it) stays Latin.
+    """
+    number = int(person.ref.rsplit("-", 1)[1])
+    in_devanagari = bool(person.given_name.devanagari) and (number % 10 < (7 if node == "NP" else 4))
+    if in_devanagari:
+        given, family = person.given_name.devanagari, person.family_name.devanagari
+    else:
+        given, family = person.given_name.latin, person.family_name.latin
+    return f"{given} {family}".strip(), given, family
+
+
+def _birth_fields(person: SyntheticPerson) -> dict:
+    if person.birth_precision == "estimate":
+        return {"birth_precision": "estimated", "age_estimate": person.age, "age_estimated_on": REFERENCE_DATE}
+    precision = "exact" if person.birth_precision == "day" else "year"
+    return {"birth_precision": precision, "birth_date": person.birth_date}
+
+
+def _seed_persons(
+    node: str,
+    count: int,
+    users: dict[str, User],
+    organisations: dict[str, Organisation],
+    places: _Places,
+    report: SeedReport,
+) -> None:
+    registrars = _REGISTRARS[node]
+    user_specs = {u.username: u for u in agencies.users_of(node)}
+    existing: set[tuple[int, str, str, int | None]] = set(
+        Person.objects.filter(organisation__in=list(organisations.values())).values_list(
+            "organisation_id", "full_name", "gender", "home_district_id"
+        )
+    )
+    for index, person in enumerate(generate_persons(node, count)):
+        username, location_name = registrars[index % len(registrars)]
+        actor = users[username]
+        organisation = organisations[user_specs[username].organisation]
+        location = places.district(node, location_name)
+        home = places.district(person.nationality, person.home_district)
+        full_name, given, family = _recorded_name(person, node)
+        key = (organisation.pk, full_name, person.sex, home.pk if home else None)
+        if location is None or key in existing:
+            continue
+        created = person_create(
+            actor=actor,
+            organisation=organisation,
+            full_name=full_name,
+            given_name=given,
+            family_name=family,
+            gender=person.sex,
+            nationality=person.nationality,
+            languages=_LANGUAGES[person.nationality],
+            location_district=location,
+            home_district=home,
+            phones=[person.phone] if person.phone else [],
+            **_birth_fields(person),
+        )
+        existing.add(key)
+        report.persons_created += 1
+        # Parents' names, as families give them at interviews: the matcher compares them besides the name.
+        if index % 3 != 2:
+            in_devanagari = created.name_script == rules.DEVANAGARI
+            for kind, name in ((Relation.Kind.FATHER, person.father_name), (Relation.Kind.MOTHER, person.mother_name)):
+                written = name.devanagari if in_devanagari and name.devanagari else name.latin
+                person_add_relation(actor=actor, person=created, kind=kind, related_name=written)
