@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from setu.accounts.models import Organisation
 from setu.core.enums import DatePreference
 
 
@@ -41,3 +42,11 @@ class UserCreateForm(forms.Form):
 
         self.fields["organisation"].queryset = organisations
         self.fields["role"].choices = RoleChoices.choices
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name_en", "name_ne", "name_hi", "short_name", "org_type", "country", "phone", "address",
+                  "districts", "border_points"]  # fmt: skip
+        help_texts = {"districts": _("Leave empty for an organisation that works in the whole country.")}

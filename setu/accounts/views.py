@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from setu.accounts import policy, selectors, services
-from setu.accounts.forms import LoginForm, PreferencesForm, UserCreateForm
+from setu.accounts.forms import LoginForm, OrganisationForm, PreferencesForm, UserCreateForm
 from setu.accounts.roles import Permission, Role
 from setu.core.http import AuthedRequest
 
@@ -39,8 +40,6 @@ class SetuLogoutView(auth_views.LogoutView):
 
 
 def _language_cookie_name() -> str:
-    from django.conf import settings
-
     return settings.LANGUAGE_COOKIE_NAME
 
 
@@ -117,3 +116,21 @@ def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(username)s is disabled and signed out.") % {"username": target.username})
     return redirect("accounts:user_list")
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: AuthedRequest) -> HttpResponse:
+    policy.require(request.user, Permission.ORGANISATION_MANAGE, object_type="accounts.organisation")
+    form = OrganisationForm(request.POST or None, initial={"country": settings.SETU_NODE})
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items()}
+        try:
+            organisation = services.organisation_create(actor=request.user, **fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Organisation %(name)s added.") % {"name": organisation.name})
+            return redirect("accounts:organisation_detail", public_id=organisation.public_id)
+    return render(request, "accounts/organisation_form.html", {"form": form}, status=400 if form.errors else 200)

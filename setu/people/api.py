@@ -235,6 +235,9 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonDetailSerializer})
     def create(self, request: Request) -> Response:
+        # The function-level check comes before validation: a role that may not register anyone learns
+        # nothing from field errors.
+        policy.require(request.user, Permission.PERSON_CREATE, object_type=selectors.PERSON_OBJECT_TYPE)
         serializer = PersonWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person = services.person_create(actor=request.user, **serializer.validated_data)

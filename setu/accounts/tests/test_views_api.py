@@ -100,3 +100,23 @@ def test_api_unknown_organisation_is_a_plain_404(np_caseworker):
     response = _client(np_caseworker).get("/api/v1/organisations/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_administrator_adds_an_organisation_with_its_jurisdiction(np_admin, morang):
+    response = _client(np_admin).post(
+        reverse("accounts:organisation_create"),
+        {"name_en": "KI Nepal Rani", "name_ne": "केआई नेपाल रानी", "org_type": "NGO", "country": "NP",
+         "districts": [morang.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    from setu.accounts.models import Organisation
+
+    organisation = Organisation.objects.get(name_en="KI Nepal Rani")
+    assert list(organisation.districts.all()) == [morang]
+    assert AuditEvent.objects.filter(action="organisation.create", object_id=str(organisation.public_id)).exists()
+
+
+def test_an_organisation_without_a_name_is_refused(np_admin):
+    response = _client(np_admin).post(reverse("accounts:organisation_create"), {"org_type": "NGO", "country": "NP"})
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
