@@ -1,0 +1,37 @@
+import pytest
+from django.test import Client
+
+from setu.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_the_users_roles_and_their_own_work(np_caseworker, np_transit_home, morang):
+    mine = PersonFactory(full_name="सीता तामाङ", organisation=np_transit_home, location_district=morang,
+                         created_by=np_caseworker)  # fmt: skip
+    client = Client()
+    client.force_login(np_caseworker)
+    client.get(f"/people/{mine.public_id}/")
+    body = client.get("/").content.decode()
+    assert "Caseworker" in body and "Maiti Nepal Biratnagar Transit Home" in body
+    assert body.count("सीता तामाङ") == 2  # registered by me, and opened by me
+    assert "Opened a person&#x27;s record" in body
+
+
+def test_dashboard_of_a_role_without_person_access_shows_no_people(np_analyst, np_transit_home, morang):
+    PersonFactory(full_name="सीता तामाङ", organisation=np_transit_home, location_district=morang)
+    client = Client()
+    client.force_login(np_analyst)
+    body = client.get("/").content.decode()
+    assert "सीता" not in body
+    assert "People you registered" not in body
+
+
+def test_dashboard_does_not_show_records_no_longer_in_scope(np_caseworker, np_parsa_org, parsa):
+    elsewhere = PersonFactory(full_name="Gita Rai", organisation=np_parsa_org, location_district=parsa)
+    from setu.audit.services import audit_record
+
+    audit_record(actor=np_caseworker, action="person.view", obj=elsewhere)  # seen when still in scope
+    client = Client()
+    client.force_login(np_caseworker)
+    assert "Gita Rai" not in client.get("/").content.decode()
