@@ -1,11 +1,14 @@
 """Roles and permissions: the one table that says which role may do what (deny by default).
 
-Pure: no Django model import, so the permission matrix tests can be generated from it.
+Pure: no Django model import, so the permission matrix tests can be generated from it. The labels are
+marked with gettext_noop so that makemessages finds them; RoleChoices translates them when shown.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from django.utils.translation import gettext_noop
 
 
 class Role(StrEnum):
@@ -24,18 +27,18 @@ class Role(StrEnum):
 
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.BORDER_MONITOR: "Border monitor",
-    Role.POLICE_OFFICER: "Police officer",
-    Role.CASEWORKER: "Caseworker",
-    Role.SHELTER_MANAGER: "Shelter manager",
-    Role.CWC_MEMBER: "Child Welfare Committee member",
-    Role.LOCAL_GOVERNMENT_OFFICER: "Local government officer",
-    Role.FOCAL_POINT: "Focal point",
-    Role.PROSECUTOR: "Prosecutor",
-    Role.TRAINER: "Trainer",
-    Role.ANALYST: "Analyst",
-    Role.AUDITOR: "Auditor",
-    Role.ADMINISTRATOR: "Administrator",
+    Role.BORDER_MONITOR: gettext_noop("Border monitor"),
+    Role.POLICE_OFFICER: gettext_noop("Police officer"),
+    Role.CASEWORKER: gettext_noop("Caseworker"),
+    Role.SHELTER_MANAGER: gettext_noop("Shelter manager"),
+    Role.CWC_MEMBER: gettext_noop("Child Welfare Committee member"),
+    Role.LOCAL_GOVERNMENT_OFFICER: gettext_noop("Local government officer"),
+    Role.FOCAL_POINT: gettext_noop("Focal point"),
+    Role.PROSECUTOR: gettext_noop("Prosecutor"),
+    Role.TRAINER: gettext_noop("Trainer"),
+    Role.ANALYST: gettext_noop("Analyst"),
+    Role.AUDITOR: gettext_noop("Auditor"),
+    Role.ADMINISTRATOR: gettext_noop("Administrator"),
 }
 
 
