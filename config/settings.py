@@ -174,6 +174,9 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = f"setu_{SETU_NODE.lower()}_session"
 CSRF_COOKIE_NAME = f"setu_{SETU_NODE.lower()}_csrftoken"
 LANGUAGE_COOKIE_NAME = f"setu_{SETU_NODE.lower()}_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 
 # Login throttling (django-axes): 10 failures lock the account, and separately the address, for 15 min.
 AXES_FAILURE_LIMIT = env_int("SETU_LOGIN_FAILURE_LIMIT", 10)

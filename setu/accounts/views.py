@@ -30,8 +30,9 @@ class SetuLoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         if user.preferred_language:
-            translation.activate(user.preferred_language)
-            response.set_cookie(_language_cookie_name(), user.preferred_language, samesite="Lax", httponly=True)
+            # The cookie carries the language to the next request; activating it here would leak into
+            # whatever this thread serves next.
+            _set_language_cookie(response, user.preferred_language)
         return response
 
 
@@ -39,8 +40,14 @@ class SetuLogoutView(auth_views.LogoutView):
     """POST only (Django's default): the session row is deleted, so the old cookie is worthless."""
 
 
-def _language_cookie_name() -> str:
-    return settings.LANGUAGE_COOKIE_NAME
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,11 +61,11 @@ def preferences(request: AuthedRequest) -> HttpResponse:
             preferred_language=form.cleaned_data["preferred_language"],
             date_preference=form.cleaned_data["date_preference"],
         )
-        translation.activate(user.preferred_language or "en")
-        messages.success(request, _("Your preferences are saved."))
+        with translation.override(user.preferred_language or "en"):
+            messages.success(request, _("Your preferences are saved."))
         response = redirect("accounts:preferences")
         if user.preferred_language:
-            response.set_cookie(_language_cookie_name(), user.preferred_language, samesite="Lax", httponly=True)
+            _set_language_cookie(response, user.preferred_language)
         return response
     return render(request, "accounts/preferences.html", {"form": form})
 

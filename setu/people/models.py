@@ -246,6 +246,21 @@ class Person(PublicIdModel):
         return age_on(self.birth_date, _today())
 
 
+class PersonSearchToken(models.Model):
+    """One token of a person's `search_keys`. Name search looks tokens up by prefix in an index instead of
+    reading every person's keys, so it stays fast with hundreds of thousands of persons
+    (docs/performance.md). Written by the services whenever the names change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "person"], name="people_searchtoken_unique")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class PersonAlias(PublicIdModel):
     """Another name the person is known by: nickname, former name, another spelling."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from setu.accounts import policy
@@ -17,7 +18,7 @@ from setu.accounts.roles import Permission
 from setu.audit.services import audit_denied, audit_record
 from setu.core import text
 from setu.people import rules
-from setu.people.models import IdentityDocument, Person, PhoneNumber, Photo, Relation
+from setu.people.models import IdentityDocument, Person, PersonSearchToken, PhoneNumber, Photo, Relation
 
 PERSON_OBJECT_TYPE = "people.person"
 MAX_QUERY_LENGTH = 100
@@ -34,24 +35,37 @@ def _scoped(user, permission: Permission) -> QuerySet[Person]:
     )
 
 
+# Up to this many persons matching a name are fetched as a list of ids first, so that the page and its
+# count are primary-key lookups instead of two more passes over the token index (docs/performance.md).
+MATERIALISE_LIMIT = 5000
+
+
 def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
     """Names in either script (through search keys), or a phone or document number exactly."""
     query = query.strip()[:MAX_QUERY_LENGTH]
     if not query:
         return persons
-    matches = Q(pk__in=[])
     # setu.core.text: any plan may match; every term of a plan must; a term is alternative token prefixes.
     plans = text.query_plans(query)
-    spelled = Q(pk__in=[])
-    for index, plan in enumerate(plans):
-        by_name = Q()
-        for alternatives in plan:
-            by_name &= _any_token(alternatives)
-        matches |= by_name
-        if index == 0:
-            spelled = Q()
-            for alternatives in plan:
-                spelled &= _any_token([a for a in alternatives if not a.startswith(text.KEY_PREFIX)])
+    by_name = _union([_intersection([_person_ids(term) for term in plan]) for plan in plans])
+    # The words as typed, without their phonetic keys: such matches are listed first.
+    spelled_terms = [[a for a in term if not a.startswith(text.KEY_PREFIX)] for term in plans[0]] if plans else []
+    if not all(spelled_terms):
+        spelled_terms = []
+    matches = Q(pk__in=[])
+    spelled_q = Q(pk__in=[])
+    if by_name is not None:
+        ids = list(by_name[: MATERIALISE_LIMIT + 1])
+        if len(ids) <= MATERIALISE_LIMIT:
+            matches = Q(pk__in=ids)
+            spelled = _intersection([_person_ids(term).filter(person_id__in=ids) for term in spelled_terms])
+            if spelled is not None and ids:
+                spelled_q = Q(pk__in=list(spelled))
+        else:  # a very broad query: let the database join instead of shipping the ids back and forth
+            matches = Q(pk__in=by_name)
+            spelled = _intersection([_person_ids(term) for term in spelled_terms])
+            if spelled is not None:
+                spelled_q = Q(pk__in=spelled)
     if rules.looks_like_phone(query):
         try:
             number = rules.normalise_phone(query, region=rules.NODE_PHONE_REGION.get(settings.SETU_NODE, "NP"))
@@ -63,15 +77,44 @@ def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
     if document and document.isalnum() and any(ch.isdigit() for ch in document):
         matches |= Q(Exists(IdentityDocument.objects.filter(person=OuterRef("pk"), number_normalised=document)))
     # Names spelled as asked come before those found only by their loose phonetic key.
-    rank = Case(When(spelled, then=Value(0)), default=Value(1), output_field=IntegerField())
+    rank = Case(When(spelled_q, then=Value(0)), default=Value(1), output_field=IntegerField())
     return persons.filter(matches).annotate(search_rank=rank).order_by("search_rank", "-created_at", "-id")
 
 
-def _any_token(alternatives) -> Q:
-    found = Q(pk__in=[])
+def _person_ids(alternatives) -> QuerySet:
+    """Ids of persons with a search token that starts with one of `alternatives` (or equals one that ends
+    in a space: a whole-token key). Read from the token index, never by scanning every person."""
+    wanted = Q(pk__in=[])
     for alternative in alternatives:
-        found |= Q(search_keys__contains=f" {alternative}")
-    return found
+        if alternative.endswith(" "):
+            wanted |= Q(token=alternative.strip())
+        else:
+            wanted |= _token_prefix(alternative)
+    return PersonSearchToken.objects.filter(wanted).values_list("person_id", flat=True)
+
+
+def _intersection(parts: list[QuerySet]) -> QuerySet | None:
+    if not parts:
+        return None
+    first, *rest = parts
+    return first.intersection(*rest) if rest else first.distinct()
+
+
+def _union(parts: list[QuerySet | None]) -> QuerySet | None:
+    present = [part for part in parts if part is not None]
+    if not present:
+        return None
+    first, *rest = present
+    return first.union(*rest) if rest else first
+
+
+def _token_prefix(prefix: str) -> Q:
+    # PostgreSQL: LIKE 'prefix%' uses the text_pattern_ops index (migration 0003) whatever the collation.
+    # SQLite: a range on the BINARY-collated index is exactly "starts with" and uses the index, which
+    # SQLite's case-insensitive LIKE would not.
+    if connection.vendor == "sqlite":
+        return Q(token__gte=prefix, token__lt=prefix + "\U0010ffff")
+    return Q(token__startswith=prefix)
 
 
 def person_list_for(

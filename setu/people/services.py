@@ -35,6 +35,7 @@ from setu.people.models import (
     IdentityDocument,
     Person,
     PersonAlias,
+    PersonSearchToken,
     PhoneNumber,
     Photo,
     Relation,
@@ -137,6 +138,17 @@ def refresh_name_fields(person: Person, alias_names: Iterable[str]) -> None:
     person.name_latin = latin_form(person.full_name)[:400]
     names = [getattr(person, field) for field in _NAME_FIELDS] + list(alias_names)
     person.search_keys = text.search_keys(*(name for name in names if name))
+
+
+def index_names(person: Person) -> None:
+    """Store the person's search keys as tokens (PersonSearchToken): call after saving new names."""
+    wanted = set(person.search_keys.split())
+    stored = set(person.search_tokens.values_list("token", flat=True))
+    if stored - wanted:
+        person.search_tokens.filter(token__in=stored - wanted).delete()
+    PersonSearchToken.objects.bulk_create(
+        [PersonSearchToken(person=person, token=token) for token in sorted(wanted - stored)], ignore_conflicts=True
+    )
 
 
 def _alias_names(person: Person) -> list[str]:
@@ -276,6 +288,7 @@ def person_create(
         if errors:
             raise ValidationError(errors)
         person.save()
+        index_names(person)
         for name in dict.fromkeys(alias_names):
             PersonAlias.objects.create(person=person, name=name, script=rules.detect_script(name))
         for number in dict.fromkeys(numbers):
@@ -293,7 +306,8 @@ def person_update(*, actor, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"person_update() got fields it does not edit: {sorted(unknown)}")
-    person = Person.objects.select_for_update().select_related("home_local_level").get(pk=person.pk)
+    # Lock only the person row: PostgreSQL cannot lock the nullable side of an outer join.
+    person = Person.objects.select_for_update(of=("self",)).select_related("home_local_level").get(pk=person.pk)
     before = _snapshot(person)
     changes = _normalise(dict(changes))
     for name, value in changes.items():
@@ -313,6 +327,7 @@ def person_update(*, actor, person: Person, **changes: Any) -> Person:
     fields = _changed(before, person, EDITABLE_FIELDS)
     if fields:
         person.save()
+        index_names(person)
     audit_record(actor=actor, action="person.update", obj=person, fields=fields)
     return person
 
@@ -323,6 +338,7 @@ def person_update(*, actor, person: Person, **changes: Any) -> Person:
 def _save_names(person: Person) -> None:
     refresh_name_fields(person, _alias_names(person))
     person.save(update_fields=["name_script", "name_latin", "search_keys", "updated_at"])
+    index_names(person)
 
 
 @_editing

@@ -37,4 +37,5 @@ class PersonFactory(factory.django.DjangoModelFactory):
         person = model_class(*args, **kwargs)
         services.refresh_name_fields(person, [])
         person.save()
+        services.index_names(person)
         return person
