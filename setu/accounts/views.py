@@ -44,7 +44,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax" in settings
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )

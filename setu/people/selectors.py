@@ -58,9 +58,11 @@ def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
         ids = list(by_name[: MATERIALISE_LIMIT + 1])
         if len(ids) <= MATERIALISE_LIMIT:
             matches = Q(pk__in=ids)
-            spelled = _intersection([_person_ids(term).filter(person_id__in=ids) for term in spelled_terms])
+            spelled = _intersection([_person_ids(term) for term in spelled_terms])
             if spelled is not None and ids:
-                spelled_q = Q(pk__in=list(spelled))
+                # Fetched on their own and intersected here: cheaper than a second IN list in the query. Past
+                # the cap only the spelled-first ordering of a very broad query is lost, never a match.
+                spelled_q = Q(pk__in=sorted(set(ids).intersection(spelled[: MATERIALISE_LIMIT * 4])))
         else:  # a very broad query: let the database join instead of shipping the ids back and forth
             matches = Q(pk__in=by_name)
             spelled = _intersection([_person_ids(term) for term in spelled_terms])
