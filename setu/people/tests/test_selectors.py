@@ -124,6 +124,7 @@ def test_a_devanagari_query_finds_a_latin_name(np_caseworker, everyone):
 def test_a_broad_query_gives_the_same_answer_when_too_many_match_to_list(np_caseworker, everyone, monkeypatch):
     expected = [p.full_name for p in selectors.person_list_for(np_caseworker, query="Sita")]
     monkeypatch.setattr(selectors, "MATERIALISE_LIMIT", 0)  # every match counts as "too many to list"
+    monkeypatch.setattr(selectors, "MATERIALISE_LIMIT_POSTGRESQL", 0)
     assert [p.full_name for p in selectors.person_list_for(np_caseworker, query="Sita")] == expected
     assert _names(np_caseworker, query="Gita Thapa") == {"गीता थापा"}
     assert _names(np_caseworker, query="Rita") == set()

@@ -1,0 +1,34 @@
+"""`make bench`: every benchmark, on SQLite and (when a server answers on 127.0.0.1:5432) PostgreSQL.
+
+Each prints its own figures; docs/performance.md records them with the date and the machine.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _postgres_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def main() -> int:
+    databases = ["sqlite", "postgres"] if _postgres_answers() else ["sqlite"]
+    status = 0
+    for database in databases:
+        print(f"\n=== benchmarks/people.py --database {database}", flush=True)
+        status |= subprocess.call([sys.executable, str(HERE / "people.py"), "--database", database, *sys.argv[1:]])
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
