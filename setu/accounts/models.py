@@ -1,6 +1,7 @@
 """Users, organisations (HTCDS org types) and memberships that give a user a role in an organisation."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,17 @@ class Organisation(PublicIdModel):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     org_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164, e.g. +977..."))
+    # HTCDS org_Phone: E.164, the same rule as persons' phones (people.PhoneNumber).
+    phone = models.CharField(
+        _("phone"),
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+[1-9][0-9]{1,14}$", _("Enter the phone number in international form, e.g. +9779841234567.")
+            )
+        ],
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     # Jurisdiction: the districts and crossing points the organisation works in.
     districts = models.ManyToManyField("geo.District", blank=True, related_name="organisations")

@@ -120,3 +120,15 @@ def test_an_organisation_without_a_name_is_refused(np_admin):
     response = _client(np_admin).post(reverse("accounts:organisation_create"), {"org_type": "NGO", "country": "NP"})
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
+
+
+def test_an_organisation_phone_must_be_in_international_form(np_admin):
+    response = _client(np_admin).post(
+        reverse("accounts:organisation_create"),
+        {"name_en": "KI Nepal Rani", "org_type": "NGO", "country": "NP", "phone": "021-512345"},
+    )
+    assert response.status_code == 400
+    assert "international form" in response.content.decode()
+    from setu.accounts.models import Organisation
+
+    assert not Organisation.objects.filter(name_en="KI Nepal Rani").exists()
