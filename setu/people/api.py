@@ -216,7 +216,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.person_list_for(self.request.user, query=self.request.query_params.get("q", ""))
+        return selectors.person_results_for(self.request.user, query=self.request.query_params.get("q", ""))
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="Name (any script), phone or document number.")])
     def list(self, request: Request, *args, **kwargs) -> Response:

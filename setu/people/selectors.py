@@ -8,10 +8,11 @@ look the same (NotFoundOrForbidden, a 404); every read and every refusal is audi
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from setu.accounts import policy
@@ -43,48 +44,108 @@ MATERIALISE_LIMIT = 5000
 MATERIALISE_LIMIT_POSTGRESQL = 20000
 
 
-def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Names in either script (through search keys), or a phone or document number exactly."""
-    query = query.strip()[:MAX_QUERY_LENGTH]
-    if not query:
-        return persons
+@dataclass(frozen=True)
+class _Matches:
+    """Who matches a query: as a filter always, and as ids when few enough to fetch (see the limits)."""
+
+    q: Q
+    spelled_q: Q
+    ids: list[int] | None = None  # every match (names, phone, document), when fetched
+    spelled: frozenset[int] = frozenset()  # of those, the ones whose words are spelled as typed
+
+
+def _find(query: str) -> _Matches:
+    """Names in either script (through the search tokens), or a phone or document number exactly."""
     # setu.core.text: any plan may match; every term of a plan must; a term is alternative token prefixes.
     plans = text.query_plans(query)
     by_name = _union([_intersection([_person_ids(term) for term in plan]) for plan in plans])
     # The words as typed, without their phonetic keys: such matches are listed first.
     spelled_terms = [[a for a in term if not a.startswith(text.KEY_PREFIX)] for term in plans[0]] if plans else []
-    if not all(spelled_terms):
-        spelled_terms = []
-    matches = Q(pk__in=[])
-    spelled_q = Q(pk__in=[])
-    if by_name is not None:
-        limit = MATERIALISE_LIMIT_POSTGRESQL if connection.vendor == "postgresql" else MATERIALISE_LIMIT
-        ids = list(by_name[: limit + 1])
-        if len(ids) <= limit:
-            matches = _pk_in(ids)
-            spelled = _intersection([_person_ids(term) for term in spelled_terms])
-            if spelled is not None and ids:
-                # Fetched on their own and intersected here: cheaper than a second IN list in the query. Past
-                # the cap only the spelled-first ordering of a very broad query is lost, never a match.
-                spelled_q = _pk_in(sorted(set(ids).intersection(spelled[: limit * 4])))
-        else:  # a very broad query: let the database join instead of shipping the ids back and forth
-            matches = Q(pk__in=by_name)
-            spelled = _intersection([_person_ids(term) for term in spelled_terms])
-            if spelled is not None:
-                spelled_q = Q(pk__in=spelled)
+    spelled_qs = _intersection([_person_ids(term) for term in spelled_terms]) if all(spelled_terms) else None
+    exact = _exact_number_matches(query)
+    limit = MATERIALISE_LIMIT_POSTGRESQL if connection.vendor == "postgresql" else MATERIALISE_LIMIT
+    ids = list(by_name[: limit + 1]) if by_name is not None else []
+    if len(ids) > limit:  # a very broad query: let the database join instead of shipping the ids around
+        matches = Q(pk__in=by_name) | Q(pk__in=exact)
+        return _Matches(q=matches, spelled_q=Q(pk__in=spelled_qs) if spelled_qs is not None else Q(pk__in=[]))
+    ids = list(dict.fromkeys([*ids, *exact]))
+    spelled: frozenset[int] = frozenset()
+    if spelled_qs is not None and ids:
+        # Fetched on their own and intersected here: cheaper than a second id list in the query. Past the
+        # cap only the spelled-first ordering of a very broad query is lost, never a match.
+        spelled = frozenset(ids).intersection(spelled_qs[: limit * 4])
+    return _Matches(q=_pk_in(ids), spelled_q=_pk_in(sorted(spelled)), ids=ids, spelled=spelled)
+
+
+def _exact_number_matches(query: str) -> list[int]:
+    """Persons with exactly this phone number (normalised to E.164) or document number (normalised)."""
+    found: list[int] = []
     if rules.looks_like_phone(query):
         try:
             number = rules.normalise_phone(query, region=rules.NODE_PHONE_REGION.get(settings.SETU_NODE, "NP"))
         except rules.InvalidPhoneNumberError:
             number = ""
         if number:
-            matches |= Q(Exists(PhoneNumber.objects.filter(person=OuterRef("pk"), number=number)))
+            found += PhoneNumber.objects.filter(number=number).values_list("person_id", flat=True)
     document = rules.normalise_document_number(query)
     if document and document.isalnum() and any(ch.isdigit() for ch in document):
-        matches |= Q(Exists(IdentityDocument.objects.filter(person=OuterRef("pk"), number_normalised=document)))
+        found += IdentityDocument.objects.filter(number_normalised=document).values_list("person_id", flat=True)
+    return found
+
+
+def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return persons
+    matches = _find(query)
     # Names spelled as asked come before those found only by their loose phonetic key.
-    rank = Case(When(spelled_q, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return persons.filter(matches).annotate(search_rank=rank).order_by("search_rank", "-created_at", "-id")
+    rank = Case(When(matches.spelled_q, then=Value(0)), default=Value(1), output_field=IntegerField())
+    # Newest registered first: the primary key follows registration order on this node.
+    return persons.filter(matches.q).annotate(search_rank=rank).order_by("search_rank", "-id")
+
+
+class PersonResults:
+    """Search results as an ordered list of ids, fetched a page at a time: what the paginators of the
+    pages and the API need (`count()` and slicing), without counting and sorting the matches in the
+    database once for the count and again for each page (docs/performance.md)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            rows = Person.objects.select_related("organisation", "location_district").in_bulk(wanted)
+            return [rows[pk] for pk in wanted if pk in rows]
+        return self[index : index + 1][0]
+
+
+def person_results_for(
+    user, *, query: str = "", gender: str = "", nationality: str = "", location_district_id: int | None = None
+) -> QuerySet[Person] | PersonResults:
+    """What the people list and the API list show: `person_list_for`, with searches returned as
+    `PersonResults` when the matches are few enough to fetch. Same persons, same order: spelled as typed
+    first, then newest registered first."""
+    filters = {"gender": gender, "nationality": nationality, "location_district_id": location_district_id}
+    persons = person_list_for(user, **filters)
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return persons
+    matches = _find(query)
+    if matches.ids is None:
+        return person_list_for(user, query=query, **filters)
+    grant = policy.grants(user, Permission.PERSON_VIEW)
+    if grant.node_wide and not any(filters.values()):
+        visible = set(matches.ids)
+    else:
+        visible = set(persons.filter(matches.q).order_by().values_list("id", flat=True))
+    return PersonResults(sorted(visible, key=lambda pk: (pk not in matches.spelled, -pk)))
 
 
 def _pk_in(ids: list[int]) -> Q:

@@ -48,7 +48,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Permission.PERSON_VIEW, object_type=selectors.PERSON_OBJECT_TYPE)
     form = PersonSearchForm(request.GET)
     filters = form.filters()
-    persons = selectors.person_list_for(
+    persons = selectors.person_results_for(
         request.user, query=filters["query"], gender=filters["gender"], nationality=filters["nationality"]
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))

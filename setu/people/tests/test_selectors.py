@@ -166,3 +166,55 @@ def test_filters_narrow_the_list(np_focal_point, everyone):
     assert _names(np_focal_point, nationality="IN") == {"Rita Yadav"}
     assert _names(np_focal_point, location_district_id=everyone["parsa"].location_district_id) == {"Rita Yadav"}
     assert _names(np_focal_point, gender="Masculine") == set()
+
+
+# --- the paged results of the list page and the API ---------------------------------------------------------
+
+
+def _many(organisation, district, names):
+    from setu.people.tests.factories import PersonFactory
+
+    return [PersonFactory(full_name=name, organisation=organisation, location_district=district) for name in names]
+
+
+@pytest.mark.parametrize("username", ["np_caseworker", "np_monitor", "np_focal_point", "np_other_org"])
+def test_paged_results_are_the_same_persons_in_the_same_order_as_the_list(
+    username, request, everyone, np_transit_home, np_parsa_org, morang, parsa
+):
+    user = request.getfixturevalue(username)
+    _many(np_transit_home, morang, ["Sita Rai", "सीता राई", "Seeta Gurung", "Gita Rai"])
+    _many(np_parsa_org, parsa, ["Sita Yadav", "सीता यादव"])
+    for query in ["Sita", "सीता", "Sita Rai", "Rai", "nobody"]:
+        results = selectors.person_results_for(user, query=query)
+        assert isinstance(results, selectors.PersonResults)
+        expected = [p.pk for p in selectors.person_list_for(user, query=query)]
+        assert [p.pk for p in results[0 : results.count()]] == expected, query
+        assert len(results) == len(expected)
+
+
+def test_paged_results_apply_the_filters(np_focal_point, everyone, np_transit_home, morang):
+    _many(np_transit_home, morang, ["Sita Rai"])
+    results = selectors.person_results_for(np_focal_point, query="Sita", nationality="IN")
+    expected = set(
+        selectors.person_list_for(np_focal_point, query="Sita", nationality="IN").values_list("pk", flat=True)
+    )
+    assert {p.pk for p in results[0:10]} == expected
+
+
+def test_a_query_too_broad_to_fetch_falls_back_to_the_database(np_caseworker, everyone, monkeypatch):
+    monkeypatch.setattr(selectors, "MATERIALISE_LIMIT", 0)
+    monkeypatch.setattr(selectors, "MATERIALISE_LIMIT_POSTGRESQL", 0)
+    results = selectors.person_results_for(np_caseworker, query="Sita")
+    assert not isinstance(results, selectors.PersonResults)
+    assert [p.full_name for p in results] == ["Sita Tamang"]
+
+
+def test_a_page_of_results_costs_the_same_queries_however_many_match(
+    np_focal_point, np_transit_home, morang, django_assert_max_num_queries
+):
+    _many(np_transit_home, morang, [f"Sita Rai {n}" for n in range(60)])
+    results = selectors.person_results_for(np_focal_point, query="Sita")
+    with django_assert_max_num_queries(1):
+        page = results[0:50]
+    assert len(page) == 50
+    assert page[0].organisation.name_en and page[0].location_district.name_en
