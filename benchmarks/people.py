@@ -1,8 +1,9 @@
 """Person search and list with many persons, through the real views: `python benchmarks/people.py`.
 
 A fresh node database is filled with synthetic persons (names in Devanagari and Latin letters, from the
-demo's generator), a focal point (node-wide scope: the largest result sets) signs in through the login
-form, and the script times, one request at a time:
+demo's generator). A focal point (node-wide scope: the largest result sets) and then a caseworker (her
+transit home's persons and those located in its district: the scope filter at work) sign in through the
+login form, and the script times, one request at a time:
 - the people list, first page (with its count), and pages further in;
 - person search by name: Latin queries, Devanagari queries and partial names, sampled from the data;
 - the person page.
@@ -65,6 +66,10 @@ def seed(count: int) -> list[tuple[str, str, str]]:
         Organisation.objects.create(name_en=f"Transit home {d.name_en}", org_type="NGO", country="NP")
         for d in districts[:20]
     ]
+    # A caseworker of one transit home: her organisation's persons and those located in its district.
+    organisations[0].districts.set([districts[0]])
+    caseworker = User.objects.create_user("bench_caseworker", password=PASSWORD, full_name="Bench Caseworker")
+    Membership.objects.create(user=caseworker, organisation=organisations[0], role="caseworker")
     started = time.perf_counter()
     people = generate_persons("NP", count)
     print(f"generated {len(people)} synthetic persons in {time.perf_counter() - started:.1f} s", flush=True)
@@ -130,28 +135,41 @@ def main() -> None:
     partial_queries = [latin.split()[0][:4] for _, latin, _ in sample]
     pages = max(1, args.persons // 50)
 
+    results = []
     with serve(env, workers=args.workers) as base:
-        client = Client(base)
-        client.login("bench_focal", PASSWORD)
         from urllib.parse import quote
 
-        for _ in range(10):  # warm the workers and the database cache
-            client.get("/people/?q=" + quote(latin_queries[0]))
-        results = [
-            time_requests(client, "list, first page", ["/people/"] * args.requests),
-            time_requests(
-                client, "list, pages 2..n", [f"/people/?page={rng.randint(2, pages)}" for _ in range(args.requests)]
-            ),  # fmt: skip
-            time_requests(client, "search, Latin full name", ["/people/?q=" + quote(q) for q in latin_queries]),
-            time_requests(
-                client, "search, Devanagari full name", ["/people/?q=" + quote(q) for q in devanagari_queries]
-            ),  # fmt: skip
-            time_requests(client, "search, 4-letter prefix", ["/people/?q=" + quote(q) for q in partial_queries]),
-            time_requests(client, "person page", [f"/people/{pid}/" for pid, _, _ in sample]),
-        ]
+        for username, who in (("bench_focal", "focal point"), ("bench_caseworker", "caseworker")):
+            client = Client(base)
+            client.login(username, PASSWORD)
+            for _ in range(10):  # warm the workers and the database cache
+                client.get("/people/?q=" + quote(latin_queries[0]))
+            results += [
+                time_requests(client, f"{who}: list, first page", ["/people/"] * args.requests),
+                time_requests(
+                    client,
+                    f"{who}: list, pages 2..n",
+                    [f"/people/?page={rng.randint(2, pages)}" for _ in range(args.requests)],
+                ),  # fmt: skip
+                time_requests(
+                    client, f"{who}: search, Latin full name", ["/people/?q=" + quote(q) for q in latin_queries]
+                ),  # fmt: skip
+                time_requests(
+                    client,
+                    f"{who}: search, Devanagari full name",
+                    ["/people/?q=" + quote(q) for q in devanagari_queries],
+                ),  # fmt: skip
+                time_requests(
+                    client, f"{who}: search, 4-letter prefix", ["/people/?q=" + quote(q) for q in partial_queries]
+                ),  # fmt: skip
+            ]
+            if who == "focal point":
+                results.append(
+                    time_requests(client, f"{who}: person page", [f"/people/{pid}/" for pid, _, _ in sample])
+                )
     print()
     print(f"persons={args.persons} database={args.database} gunicorn workers={args.workers} "
-          f"requests per kind={args.requests} (sequential, one signed-in focal point)")  # fmt: skip
+          f"requests per kind={args.requests} (sequential, one signed-in user at a time)")  # fmt: skip
     for timing in results:
         print(timing.line())
 
