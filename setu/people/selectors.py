@@ -8,7 +8,9 @@ look the same (NotFoundOrForbidden, a 404); every read and every refusal is audi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.conf import settings
 from django.db import connection
@@ -104,7 +106,7 @@ def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
     return persons.filter(matches.q).annotate(search_rank=rank).order_by("search_rank", "-id")
 
 
-class PersonResults:
+class PersonResults(Sequence[Person]):
     """Search results as an ordered list of ids, fetched a page at a time: what the paginators of the
     pages and the API need (`count()` and slicing), without counting and sorting the matches in the
     database once for the count and again for each page (docs/performance.md)."""
@@ -112,13 +114,19 @@ class PersonResults:
     def __init__(self, ids: list[int]) -> None:
         self.ids = ids
 
-    def count(self) -> int:
+    def count(self, value: object = None) -> int:  # type: ignore[override]  # the paginators call count()
         return len(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Person]: ...
+
+    def __getitem__(self, index: int | slice) -> Person | list[Person]:
         if isinstance(index, slice):
             wanted = self.ids[index]
             rows = Person.objects.select_related("organisation", "location_district").in_bulk(wanted)
@@ -132,16 +140,17 @@ def person_results_for(
     """What the people list and the API list show: `person_list_for`, with searches returned as
     `PersonResults` when the matches are few enough to fetch. Same persons, same order: spelled as typed
     first, then newest registered first."""
-    filters = {"gender": gender, "nationality": nationality, "location_district_id": location_district_id}
-    persons = person_list_for(user, **filters)
+    persons = person_list_for(user, gender=gender, nationality=nationality, location_district_id=location_district_id)
     query = query.strip()[:MAX_QUERY_LENGTH]
     if not query:
         return persons
     matches = _find(query)
     if matches.ids is None:
-        return person_list_for(user, query=query, **filters)
+        return person_list_for(
+            user, query=query, gender=gender, nationality=nationality, location_district_id=location_district_id
+        )
     grant = policy.grants(user, Permission.PERSON_VIEW)
-    if grant.node_wide and not any(filters.values()):
+    if grant.node_wide and not (gender or nationality or location_district_id):
         visible = set(matches.ids)
     else:
         visible = set(persons.filter(matches.q).order_by().values_list("id", flat=True))
