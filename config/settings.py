@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "setu.audit",
     "setu.geo",
     "setu.people",
+    "setu.cases",
     "setu.web",
 ]
 

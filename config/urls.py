@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", include("setu.audit.urls")),
     path("places/", include("setu.geo.urls")),
     path("people/", include("setu.people.urls")),
+    path("cases/", include("setu.cases.urls")),
     path("", include("setu.web.urls")),
 ]
 

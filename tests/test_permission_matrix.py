@@ -67,6 +67,7 @@ ENDPOINTS = [
              Permission.ORGANISATION_MANAGE, False),
     Endpoint("users", "GET", lambda c: reverse("accounts:user_list"), Permission.USER_MANAGE, False),
     Endpoint("new account", "GET", lambda c: reverse("accounts:user_create"), Permission.USER_MANAGE, False),
+    Endpoint("SOP versions", "GET", lambda c: reverse("cases:sop_versions"), Permission.SOP_MANAGE, False),
     Endpoint("audit log", "GET", lambda c: reverse("audit:list"), Permission.AUDIT_VIEW, False),
     Endpoint("api persons", "GET", lambda c: "/api/v1/persons/", Permission.PERSON_VIEW, False, api=True),
     Endpoint("api person", "GET", lambda c: f"/api/v1/persons/{_person(c)}/", Permission.PERSON_VIEW, True, api=True),

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     GAZETTEER_VIEW = "gazetteer.view"
+    SOP_MANAGE = "sop.manage"
 
 
 class Scope(StrEnum):
@@ -98,6 +99,7 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     Role.ADMINISTRATOR: {
         Permission.ORGANISATION_VIEW: Scope.NODE,
         Permission.ORGANISATION_MANAGE: Scope.NODE,
+        Permission.SOP_MANAGE: Scope.NODE,
         Permission.USER_MANAGE: Scope.NODE,
         Permission.AUDIT_VIEW: Scope.NODE,
         Permission.GAZETTEER_VIEW: Scope.NODE,

@@ -23,6 +23,8 @@ from django.db import transaction
 from setu.accounts.models import Membership, Organisation, User
 from setu.accounts.services import membership_grant, organisation_create, user_create
 from setu.audit.services import audit_record
+from setu.cases.services import sop_load
+from setu.cases.sop import SOP_V1_PATH
 from setu.geo.models import BorderPoint, District
 from setu.geo.services import gazetteer_load
 from setu.people import rules
@@ -112,7 +114,7 @@ class _Places:
 
 
 def seed_demo(*, persons: int = DEFAULT_PERSONS, node: str | None = None) -> SeedReport:
-    """Load the gazetteer, then add what is missing of the node's demo organisations, logins and people."""
+    """Load the gazetteer, then add what is missing of the node's demo organisations, logins, SOP and people."""
     if not settings.SETU_DEMO:
         raise DemoSeedRefusedError(
             "Demo data is only seeded on a demo node (SETU_DEMO=1): it creates logins with a published password."
@@ -125,6 +127,8 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS, node: str | None = None) -> See
         admin = _bootstrap_administrator(node, places, report)
         organisations = _seed_organisations(node, admin, places, report)
         users = _seed_users(node, admin, organisations, report)
+        # The SOP shipped with Setu, loaded by the node's administrator as a real node's would be.
+        sop_load(actor=admin, text=SOP_V1_PATH.read_text(encoding="utf-8"))
         _seed_persons(node, persons, users, organisations, places, report)
     return report
 

@@ -138,3 +138,12 @@ def test_a_demo_login_signs_in_with_the_published_password(demo_node, client):
     response = client.post(reverse("login"), {"username": "np_caseworker", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("web:dashboard")
+
+
+def test_the_demo_node_uses_sop_v1_loaded_by_its_administrator(demo_node):
+    from setu.cases.models import SopVersion
+
+    seed_demo(persons=0)
+    sop = SopVersion.objects.get(is_current=True)
+    assert sop.version == "1"
+    assert sop.loaded_by.username == agencies.ADMIN_USERNAME["NP"]
