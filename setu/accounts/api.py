@@ -8,7 +8,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from setu.accounts import policy, selectors, services
+from setu.accounts import policy, selectors
 from setu.accounts.models import Organisation, User
 from setu.accounts.roles import Permission, Role
 
@@ -46,9 +46,6 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return selectors.organisation_get_for(self.request.user, self.kwargs["public_id"])
-
-    def perform_create(self, serializer):  # pragma: no cover - read-only viewset
-        services.organisation_create(actor=self.request.user, **serializer.validated_data)
 
 
 class MembershipSerializer(serializers.Serializer):

@@ -63,12 +63,6 @@ def _memberships(user) -> list:
     return cache
 
 
-def roles_of(user) -> set[Role]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return {Role(m.role) for m in _memberships(user)}
-
-
 def grants(user, permission: Permission) -> Grant:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING

@@ -105,9 +105,3 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
         Permission.GAZETTEER_VIEW: Scope.NODE,
     },
 }  # fmt: skip
-
-_SCOPE_ORDER = {Scope.ORGANISATION: 0, Scope.JURISDICTION: 1, Scope.NODE: 2}
-
-
-def widest_scope(scopes: list[Scope]) -> Scope | None:
-    return max(scopes, key=_SCOPE_ORDER.__getitem__) if scopes else None
