@@ -41,6 +41,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SETU_SECRET_KEY") or f"insecure-{SETU_ENV}-{SETU_NODE}-not-for-production"
 
+# Keys for the sensitive fields of cases (setu.cases.crypto): "id:key,id:key", the first encrypts, every one
+# decrypts. `setu fieldkeys new` makes a key; `setu fieldkeys rotate` re-encrypts under the first.
+_field_keys = env_required("SETU_FIELD_KEYS") if PRODUCTION else env_str("SETU_FIELD_KEYS") or ""
+SETU_FIELD_KEYS = [item.strip() for item in _field_keys.split(",") if item.strip()]
+
 ALLOWED_HOSTS = env_list("SETU_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("SETU_CSRF_TRUSTED_ORIGINS")
 
@@ -138,6 +143,8 @@ TASKS = {
 }
 if SETU_ENV == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# How often `setu scheduler` enqueues the deadline and escalation sweep.
+SETU_SWEEP_INTERVAL_SECONDS = env_int("SETU_SWEEP_INTERVAL_SECONDS", 300)
 
 # --- Accounts, passwords, sessions -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

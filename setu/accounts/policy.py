@@ -110,3 +110,26 @@ def deny(user, action: str, *, object_type: str = "", object_id: str = "") -> No
 def primary_organisation(user):
     memberships = _memberships(user)
     return memberships[0].organisation if memberships else None
+
+
+def roles_reaching(user, permission: Permission, *, organisation_id: int | None, district_id: int | None) -> set[str]:
+    """The user's roles whose grant of `permission` reaches a record of this organisation and district: the
+    roles in which the user may act on it (an SOP stage names the roles that may move it on)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    for membership in _memberships(user):
+        scope = ROLE_PERMISSIONS.get(Role(membership.role), {}).get(permission)
+        if scope is None:
+            continue
+        if (
+            scope == Scope.NODE
+            or membership.organisation_id == organisation_id
+            or (
+                scope == Scope.JURISDICTION
+                and district_id is not None
+                and any(d.id == district_id for d in membership.organisation.districts.all())
+            )
+        ):
+            roles.add(membership.role)
+    return roles

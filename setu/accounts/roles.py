@@ -53,6 +53,10 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     GAZETTEER_VIEW = "gazetteer.view"
     SOP_MANAGE = "sop.manage"
+    CASE_VIEW = "case.view"
+    CASE_OPEN = "case.open"
+    CASE_WORK = "case.work"  # move through the SOP, record decisions, consent, documents, care; transfer
+    CASE_SENSITIVE = "case.sensitive"  # testimony, health, sexual exploitation; also needs team or supervisor
 
 
 class Scope(StrEnum):
@@ -70,20 +74,35 @@ _FRONTLINE = {
     Permission.PERSON_PHOTO_VIEW: Scope.JURISDICTION,
     Permission.ORGANISATION_VIEW: Scope.NODE,
     Permission.GAZETTEER_VIEW: Scope.NODE,
+    # A case is seen and worked on by the organisation in charge and by the bodies of its district
+    # (a CWC acts on a shelter's case); the survivor's sensitive notes need the team or a supervisor too.
+    Permission.CASE_VIEW: Scope.JURISDICTION,
+    Permission.CASE_OPEN: Scope.ORGANISATION,
+    Permission.CASE_WORK: Scope.JURISDICTION,
+    Permission.CASE_SENSITIVE: Scope.JURISDICTION,
 }
+
+# Who may read sensitive notes without being on the case team: the manager of the shelter in charge and
+# the Child Welfare Committee of the district (the statutory authority for a child in care).
+SUPERVISOR_ROLES = frozenset({"shelter_manager", "cwc_member"})
 
 ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     Role.BORDER_MONITOR: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.ORGANISATION,
-                          Permission.PERSON_PHOTO_VIEW: Scope.ORGANISATION},
+                          Permission.PERSON_PHOTO_VIEW: Scope.ORGANISATION, Permission.CASE_VIEW: Scope.ORGANISATION,
+                          Permission.CASE_WORK: Scope.ORGANISATION, Permission.CASE_SENSITIVE: Scope.ORGANISATION},
     Role.POLICE_OFFICER: dict(_FRONTLINE),
     Role.CASEWORKER: dict(_FRONTLINE),
     Role.SHELTER_MANAGER: dict(_FRONTLINE),
     Role.CWC_MEMBER: dict(_FRONTLINE),
     Role.LOCAL_GOVERNMENT_OFFICER: dict(_FRONTLINE),
     # Focal points of ministries and embassies act for the whole country.
-    Role.FOCAL_POINT: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.NODE, Permission.PERSON_PHOTO_VIEW: Scope.NODE},
+    Role.FOCAL_POINT: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.NODE, Permission.PERSON_PHOTO_VIEW: Scope.NODE,
+                       Permission.CASE_VIEW: Scope.NODE, Permission.CASE_WORK: Scope.NODE,
+                       Permission.CASE_SENSITIVE: Scope.NODE},
+    # Prosecutors see the cases of their district (survivors as witnesses) but do not work them.
     Role.PROSECUTOR: {
         Permission.PERSON_VIEW: Scope.JURISDICTION,
+        Permission.CASE_VIEW: Scope.JURISDICTION,
         Permission.ORGANISATION_VIEW: Scope.NODE,
         Permission.GAZETTEER_VIEW: Scope.NODE,
     },

@@ -299,3 +299,10 @@ def photo_get_for(user, person_public_id, photo_public_id) -> Photo:
         raise policy.NotFoundOrForbidden()
     audit_record(actor=user, action="person.photo_view", obj=photo)
     return photo
+
+
+def person_name_filter(query: str) -> Q:
+    """A filter on Person for everyone a name (either script), phone or document number query finds; other
+    apps (cases, tracing) search their records by the person they concern with it."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    return _find(query).q if query else Q()

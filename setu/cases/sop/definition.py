@@ -16,6 +16,8 @@ import yaml
 SIDES = ("destination", "origin", "both")
 DEADLINE_KINDS = ("statutory", "target")
 LANGUAGES = ("en", "ne", "hi")
+# Events every case has: entry into the current stage, and identification (the case's start).
+BUILT_IN_EVENTS = ("stage_entered", "rescued")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Stage:
     followups_days: tuple[int, ...] = ()
     bilateral: bool = False  # completed by a message from the peer node
     final: bool = False
+    records: tuple[str, ...] = ()  # case events this stage's first entry records, e.g. first_production
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,16 @@ def load_definition(text: str, *, known_roles: set[str], known_decisions: set[st
                 problems.append(Problem(line, f"stage '{stage.key}' exits to '{exit_.to}', which is not defined"))
         if not stage.exits and not stage.final:
             problems.append(Problem(line, f"stage '{stage.key}' has no exits and is not marked final"))
+    known_events = {*BUILT_IN_EVENTS, *(event for stage in stages.values() for event in stage.records)}
+    for stage in stages.values():
+        if stage.deadline and stage.deadline.from_event not in known_events:
+            problems.append(
+                Problem(
+                    _key_line(raw_stages, stage.key),
+                    f"stage '{stage.key}': the deadline counts from '{stage.deadline.from_event}', an event no "
+                    f"stage records (known: {', '.join(sorted(known_events))})",
+                )
+            )
     if start in stages:
         for key in sorted(set(stages) - _reachable(stages, start)):
             problems.append(Problem(_key_line(raw_stages, key), f"stage '{key}' cannot be reached from '{start}'"))
@@ -264,6 +277,7 @@ def _stage(key, spec, line, known_roles, known_decisions, problems) -> Stage | N
         if deadline is None:
             problems.append(Problem(e_line, f"{where}: escalation without a deadline"))
         escalation = Escalation(after_hours=after, alert=alert)
+    records = _strings(spec.get("records"), line, f"{where}: records", problems)
     followups = spec.get("followups_days") or []
     if not isinstance(followups, list) or not all(isinstance(d, int) and d > 0 for d in followups):
         problems.append(Problem(line, f"{where}: followups_days must be a list of whole days above zero"))
@@ -272,4 +286,5 @@ def _stage(key, spec, line, known_roles, known_decisions, problems) -> Stage | N
         key=key, names=names, side=str(side), actors=actors, requires=requires, exits=tuple(exits),
         deadline=deadline, escalation=escalation, followups_days=tuple(sorted(followups)),
         bilateral=bool(spec.get("bilateral", False)), final=bool(spec.get("final", False)),
+        records=tuple(sorted(records)),
     )  # fmt: skip
