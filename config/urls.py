@@ -8,6 +8,7 @@ api_v1: list = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("", include("setu.accounts.api_urls")),
     path("", include("setu.people.api_urls")),
+    path("", include("setu.cases.api_urls")),
     path("", include("setu.geo.api_urls")),
 ]
 

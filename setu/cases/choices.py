@@ -1,7 +1,10 @@
 """Value lists of survivor cases, HTCDS v2.0 where HTCDS defines them (reference/domain.md §5.1)."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class CaseStatus(models.TextChoices):
@@ -129,7 +132,7 @@ class DecisionKind(models.TextChoices):
 
 
 # The safety-of-return questions a best-interest assessment answers (reference/domain.md §1.2, [S 30]).
-BEST_INTEREST_QUESTIONS: tuple[tuple[str, str], ...] = (
+BEST_INTEREST_QUESTIONS: tuple[tuple[str, StrOrPromise], ...] = (
     ("guardian_knew_destination", _("Did the guardian know where she was going?")),
     ("family_pressure_for_broker", _("Is the family under pressure to accept the broker?")),
     ("risk_of_being_sent_again", _("Will anyone try to send her again?")),
@@ -157,7 +160,7 @@ class ConsentGiver(models.TextChoices):
 
 
 # HTCDS con_ consent checklist (reference/domain.md §5.1): every item is confirmed when consent is given.
-CONSENT_CHECKLIST: tuple[tuple[str, str], ...] = (
+CONSENT_CHECKLIST: tuple[tuple[str, StrOrPromise], ...] = (
     ("assent_to_interview", _("Consent or assent to be interviewed")),
     ("informed_of_purpose", _("Informed of the purpose")),
     ("informed_of_data_use", _("Informed of how the data is and may be used")),

@@ -17,7 +17,7 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_denied, audit_record
 from setu.cases import choices
-from setu.cases.models import Case, CaseDocument, FollowUp, SopVersion, Task
+from setu.cases.models import Case, CaseDocument, FollowUp, SopVersion, Task, Transfer
 from setu.cases.services import sop_parse
 from setu.cases.sop.diff import diff
 from setu.people.models import Person
@@ -138,7 +138,8 @@ def case_can_work(user, case: Case) -> bool:
 
 def document_get_for(user, case_public_id, document_public_id) -> CaseDocument:
     case = case_get_for(user, case_public_id)
-    document = case.documents.filter(public_id=_as_uuid(document_public_id)).first()
+    key = _as_uuid(document_public_id)
+    document = case.documents.filter(public_id=key).first() if key is not None else None
     if document is None:
         audit_denied(actor=user, action="case.document_view", object_type="cases.casedocument",
                      object_id=str(document_public_id)[:64])  # fmt: skip
@@ -173,3 +174,43 @@ def follow_ups_due_for(user, *, within_days: int = 14) -> QuerySet[FollowUp]:
     if q is not None:
         visits = visits.filter(case__in=Case.objects.filter(q))
     return visits.select_related("case", "case__survivor").order_by("due_on")
+
+
+def transfer_can_answer(user, transfer: Transfer) -> bool:
+    """Whether `user` may accept or refuse a pending transfer: someone who may open cases for the receiver."""
+    return transfer.state == Transfer.State.PENDING and bool(
+        policy.roles_reaching(user, Permission.CASE_OPEN, organisation_id=transfer.to_organisation_id, district_id=None)
+    )
+
+
+def transfer_get_for(user, public_id) -> Transfer:
+    """A transfer, for the receiving organisation (which may not see the case yet) or for whoever sees its
+    case; else an audited 404. The one access function for a transfer."""
+    key = _as_uuid(public_id)
+    transfer = (
+        Transfer.objects.select_related(
+            "case", "case__sop_version", "case__district", "from_organisation", "to_organisation", "requested_by"
+        )
+        .filter(public_id=key)
+        .first()
+        if key is not None
+        else None
+    )
+    allowed = transfer is not None and (
+        transfer_can_answer(user, transfer) or _scoped(user).filter(pk=transfer.case_id).exists()
+    )
+    if transfer is None or not allowed:
+        audit_denied(actor=user, action="case.transfer_view", object_type="cases.transfer",
+                     object_id=str(public_id)[:64])  # fmt: skip
+        raise policy.NotFoundOrForbidden()
+    audit_record(actor=user, action="case.transfer_view", obj=transfer)
+    return transfer
+
+
+def pending_transfers_to(user) -> QuerySet[Transfer]:
+    """Transfers waiting for an answer from an organisation for which `user` may open cases."""
+    grant = policy.grants(user, Permission.CASE_OPEN)
+    transfers = Transfer.objects.filter(state=Transfer.State.PENDING)
+    if not grant.node_wide:
+        transfers = transfers.filter(to_organisation_id__in=grant.organisation_ids)
+    return transfers.select_related("case", "from_organisation", "to_organisation")

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -263,7 +263,7 @@ def _next_number(year: int) -> str:
     return f"{settings.SETU_NODE}-{year}-{counter.last:06d}"
 
 
-def _choices_list(values: Iterable[str], allowed: type, field: str) -> list[str]:
+def _choices_list(values: Iterable[str], allowed: type[models.TextChoices], field: str) -> list[str]:
     values = list(dict.fromkeys(values))
     unknown = [v for v in values if v not in allowed.values]
     if unknown:
@@ -339,13 +339,14 @@ def case_open(
             {"__all__": [_("No SOP version is in use on this node: an administrator loads one first.")]}
         )
     definition = definition_of(version)
+    start = definition.stages[definition.start]
     with transaction.atomic():
         case = Case(
             number=_next_number(identified_at.year), survivor=survivor, sop_version=version,
             stage=definition.start, stage_entered_at=identified_at,
             sop_events={"rescued": identified_at.isoformat()}, path=path, organisation=organisation,
             opened_by_organisation=organisation, owner=actor, district=district, identified_at=identified_at,
-            age_at_identification=age_at_identification, is_minor=age_at_identification < 18,
+            age_at_identification=age_at_identification, is_minor=(age_at_identification or 0) < 18,
             trafficking_status=trafficking_status, exploitation_types=exploitation_types,
             control_methods=control_methods, recruitment_place=recruitment_place,
             recruitment_district=recruitment_district, exploitation_place=exploitation_place,
@@ -356,7 +357,7 @@ def case_open(
         case.team.add(actor)
         StageRecord.objects.create(
             case=case, stage=case.stage, entered_at=identified_at, moved_by=actor, due_at=case.due_at,
-            deadline_kind=definition.stages[case.stage].deadline.kind if definition.stages[case.stage].deadline else "",
+            deadline_kind=start.deadline.kind if start.deadline else "",
             reason=_("Case opened"),
         )  # fmt: skip
         _event(case, "opened", actor, _("Case opened under SOP %(version)s") % {"version": version.version}, at=now)
@@ -571,8 +572,8 @@ def case_update(*, actor, case: Case, revision: int | None, **changes: Any) -> C
         if not changed:
             return case
         _bump(case, *changed)
-        _event(case, "update", actor, _("Details changed: %(fields)s") % {
-            "fields": ", ".join(str(Case._meta.get_field(n).verbose_name) for n in changed)})  # fmt: skip
+        labels = ", ".join(str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in changed)
+        _event(case, "update", actor, _("Details changed: %(fields)s") % {"fields": labels})
         audit_record(actor=actor, action="case.update", obj=case, fields=changed)
     return case
 
@@ -604,7 +605,7 @@ def case_set_team(*, actor, case: Case, owner, team: Iterable, revision: int | N
 
 
 def case_transfer_request(*, actor, case: Case, to_organisation: Organisation, reason: str,
-                          revision: int | None) -> Transfer:  # fmt: skip
+                          revision: int | None, now: dt.datetime | None = None) -> Transfer:  # fmt: skip
     _require_work(actor, case)
     errors = {}
     if to_organisation.pk == case.organisation_id:
@@ -630,7 +631,7 @@ def case_transfer_request(*, actor, case: Case, to_organisation: Organisation, r
         )  # fmt: skip
         _bump(case)
         _event(case, "transfer", actor, _("Transfer to %(org)s proposed: %(reason)s") % {
-            "org": to_organisation.name_en, "reason": reason.strip()})  # fmt: skip
+            "org": to_organisation.name_en, "reason": reason.strip()}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.transfer_request", obj=case, fields=["organisation"])
     return transfer
 
@@ -690,6 +691,7 @@ def decision_record(
     amount=None,
     documents: Sequence[CaseDocument] = (),
     revision: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Decision:
     """Record a decision with its decider, basis and the survivor's own view. A victim determination sets
     the HTCDS trafficking status; an age assessment sets her age when identified (and so the child flag)."""
@@ -745,7 +747,7 @@ def decision_record(
             fields += ["age_at_identification", "is_minor"]
         _bump(case, *fields)
         _event(case, "decision", actor, _("Decision recorded: %(kind)s: %(outcome)s") % {
-            "kind": choices.DecisionKind(kind).label, "outcome": decision.outcome})  # fmt: skip
+            "kind": choices.DecisionKind(kind).label, "outcome": decision.outcome}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.decision", obj=case, fields=["decisions", *fields])
     return decision
 
@@ -764,6 +766,7 @@ def consent_give(
     checklist: Sequence[str] = (),
     language: str = "",
     given_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Consent:
     """Record consent for one purpose, or the legal basis that stands in for it.
 
@@ -807,7 +810,8 @@ def consent_give(
         )  # fmt: skip
         _bump(case)
         _event(case, "consent", actor, _("Consent recorded for “%(purpose)s” (%(by)s)") % {
-            "purpose": choices.ConsentPurpose(purpose).label, "by": choices.ConsentGiver(given_by).label})  # fmt: skip
+            "purpose": choices.ConsentPurpose(purpose).label, "by": choices.ConsentGiver(given_by).label},
+               at=now)  # fmt: skip
         audit_record(actor=actor, action="case.consent_give", obj=case, fields=["consents"])
     return consent
 
@@ -835,7 +839,8 @@ def consent_withdraw(*, actor, consent: Consent, reason: str, now: dt.datetime |
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
-def document_add(*, actor, case: Case, doc_type: str, upload, title: str = "") -> CaseDocument:
+def document_add(*, actor, case: Case, doc_type: str, upload, title: str = "",
+                 now: dt.datetime | None = None) -> CaseDocument:  # fmt: skip
     """Store a typed upload under MEDIA_ROOT with a server-made name. Only PDF, JPEG, PNG and WebP (by their
     bytes, not their name) up to SETU_UPLOAD_MAX_BYTES."""
     _require_work(actor, case)
@@ -863,7 +868,7 @@ def document_add(*, actor, case: Case, doc_type: str, upload, title: str = "") -
             )  # fmt: skip
             _bump(_locked(case, None))
             _event(case, "document", actor, _("Document added: %(type)s") % {
-                "type": choices.DocumentType(doc_type).label})  # fmt: skip
+                "type": choices.DocumentType(doc_type).label}, at=now)  # fmt: skip
             audit_record(actor=actor, action="case.document_add", obj=case, fields=["documents"])
     except BaseException:
         default_storage.delete(name)  # the row was rolled back: do not leave its file behind
@@ -880,7 +885,8 @@ def _care(actor, case: Case) -> Case:
     return case
 
 
-def assessment_add(*, actor, case: Case, kind: str, assessed_on: dt.date, summary: str) -> Assessment:
+def assessment_add(*, actor, case: Case, kind: str, assessed_on: dt.date, summary: str,
+                   now: dt.datetime | None = None) -> Assessment:  # fmt: skip
     _care(actor, case)
     if kind not in choices.AssessmentKind.values or not summary.strip():
         raise ValidationError({"summary": [_("Choose the kind of assessment and write its findings.")]})
@@ -888,13 +894,15 @@ def assessment_add(*, actor, case: Case, kind: str, assessed_on: dt.date, summar
         item = Assessment.objects.create(case=case, kind=kind, assessed_on=assessed_on, summary=summary.strip(),
                                          recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Assessment recorded: %(kind)s") % {"kind": choices.AssessmentKind(kind).label})
+        _event(case, "care", actor, _("Assessment recorded: %(kind)s") % {"kind": choices.AssessmentKind(kind).label},
+               at=now)  # fmt: skip
         audit_record(actor=actor, action="case.assessment_add", obj=case, fields=["assessments"])
     return item
 
 
 def support_plan_add(*, actor, case: Case, plan_type: str, objectives: str, starts_on: dt.date,
-                     planned_end: dt.date | None = None, action_plan: str = "") -> SupportPlan:  # fmt: skip
+                     planned_end: dt.date | None = None, action_plan: str = "",
+                     now: dt.datetime | None = None) -> SupportPlan:  # fmt: skip
     _care(actor, case)
     errors = {}
     if plan_type not in choices.SupportType.values:
@@ -910,7 +918,8 @@ def support_plan_add(*, actor, case: Case, plan_type: str, objectives: str, star
                                           action_plan=action_plan.strip(), starts_on=starts_on,
                                           planned_end=planned_end, recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Support plan: %(type)s") % {"type": choices.SupportType(plan_type).label})
+        _event(case, "care", actor, _("Support plan: %(type)s") % {"type": choices.SupportType(plan_type).label},
+               at=now)  # fmt: skip
         audit_record(actor=actor, action="case.support_plan_add", obj=case, fields=["support_plans"])
     return plan
 
@@ -930,7 +939,8 @@ def support_plan_end(*, actor, plan: SupportPlan, actual_end: dt.date) -> Suppor
 
 
 def service_record(*, actor, case: Case, service: str, provider: Organisation, delivered_on: dt.date,
-                   plan: SupportPlan | None = None, notes: str = "") -> ServiceDelivery:  # fmt: skip
+                   plan: SupportPlan | None = None, notes: str = "",
+                   now: dt.datetime | None = None) -> ServiceDelivery:  # fmt: skip
     _care(actor, case)
     if not service.strip():
         raise ValidationError({"service": [_("Say which service was delivered.")]})
@@ -943,7 +953,7 @@ def service_record(*, actor, case: Case, service: str, provider: Organisation, d
                                               delivered_on=delivered_on, notes=notes.strip(),
                                               recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Service delivered: %(service)s") % {"service": item.service})
+        _event(case, "care", actor, _("Service delivered: %(service)s") % {"service": item.service}, at=now)
         audit_record(actor=actor, action="case.service_record", obj=case, fields=["services"])
     return item
 
@@ -958,7 +968,8 @@ def follow_up_schedule(*, actor, case: Case, due_on: dt.date, with_family: bool 
     return item
 
 
-def follow_up_record(*, actor, follow_up: FollowUp, done_on: dt.date, outcome: str) -> FollowUp:
+def follow_up_record(*, actor, follow_up: FollowUp, done_on: dt.date, outcome: str,
+                     now: dt.datetime | None = None) -> FollowUp:  # fmt: skip
     """Record a visit. A visit that contacts the family needs consent (or a basis) for family contact."""
     case = follow_up.case
     _require_work(actor, case)
@@ -975,7 +986,8 @@ def follow_up_record(*, actor, follow_up: FollowUp, done_on: dt.date, outcome: s
         follow_up.done_on, follow_up.outcome, follow_up.recorded_by = done_on, outcome.strip(), actor
         follow_up.save(update_fields=["done_on", "outcome", "recorded_by", "updated_at"])
         _bump(_locked(case, None))
-        _event(case, "follow_up", actor, _("Follow-up visit recorded (%(date)s)") % {"date": done_on.isoformat()})
+        _event(case, "follow_up", actor, _("Follow-up visit recorded (%(date)s)") % {"date": done_on.isoformat()},
+               at=now)  # fmt: skip
         audit_record(actor=actor, action="case.follow_up_record", obj=case, fields=["follow_ups"])
     return follow_up
 
@@ -984,7 +996,7 @@ def follow_up_record(*, actor, follow_up: FollowUp, done_on: dt.date, outcome: s
 
 
 def related_person_add(*, actor, case: Case, person, role: str, perpetrator_roles: Sequence[str] = (),
-                       details: str = "") -> RelatedPerson:  # fmt: skip
+                       details: str = "", now: dt.datetime | None = None) -> RelatedPerson:  # fmt: skip
     """Link a guardian, relative, suspect (with HTCDS perpetrator roles) or witness to the case."""
     _require_work(actor, case)
     if not policy.grants(actor, Permission.PERSON_VIEW).covers(
@@ -1005,13 +1017,14 @@ def related_person_add(*, actor, case: Case, person, role: str, perpetrator_role
                                             details=details.strip()[:300])  # fmt: skip
         _bump(_locked(case, None))
         _event(case, "related", actor, _("%(role)s linked: %(name)s") % {
-            "role": choices.RelatedRole(role).label, "name": person.full_name})  # fmt: skip
+            "role": choices.RelatedRole(role).label, "name": person.full_name}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.related_add", obj=case, fields=["related_persons"])
     return link
 
 
 def trafficking_event_add(*, actor, case: Case, kind: str, date: dt.date | None = None, place: str = "",
-                          district=None, country: str = "", description: str = "") -> TraffickingEvent:  # fmt: skip
+                          district=None, country: str = "", description: str = "",
+                          now: dt.datetime | None = None) -> TraffickingEvent:  # fmt: skip
     _require_work(actor, case)
     if kind not in choices.EventType.values:
         raise ValidationError({"kind": [_("Choose recruitment, transit or exploitation.")]})
@@ -1024,7 +1037,7 @@ def trafficking_event_add(*, actor, case: Case, kind: str, date: dt.date | None 
                                                 district=district, country=country,
                                                 description=description.strip())  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "history", actor, _("%(kind)s event added") % {"kind": choices.EventType(kind).label})
+        _event(case, "history", actor, _("%(kind)s event added") % {"kind": choices.EventType(kind).label}, at=now)
         audit_record(actor=actor, action="case.trafficking_event_add", obj=case, fields=["trafficking_events"])
     return event
 
@@ -1043,7 +1056,7 @@ def may_read_sensitive(user, case: Case) -> bool:
     return case.owner_id == user.pk or case.team.filter(pk=user.pk).exists()
 
 
-def sensitive_note_add(*, actor, case: Case, kind: str, text: str) -> SensitiveNote:
+def sensitive_note_add(*, actor, case: Case, kind: str, text: str, now: dt.datetime | None = None) -> SensitiveNote:
     if not may_read_sensitive(actor, case):
         policy.deny(actor, "case.sensitive_add", object_type="cases.case", object_id=str(case.public_id))
     if kind not in choices.SensitiveKind.values:
@@ -1056,7 +1069,7 @@ def sensitive_note_add(*, actor, case: Case, kind: str, text: str) -> SensitiveN
                                             recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
         _event(case, "sensitive", actor, _("Sensitive note added: %(kind)s") % {
-            "kind": choices.SensitiveKind(kind).label})  # fmt: skip
+            "kind": choices.SensitiveKind(kind).label}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.sensitive_add", obj=case, fields=["sensitive_notes"])
     return note
 

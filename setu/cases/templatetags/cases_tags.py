@@ -1,0 +1,24 @@
+"""The cases of a person, on the person's page: `{% load cases_tags %}{% person_cases person request.user %}`."""
+
+from __future__ import annotations
+
+from django import template
+
+from setu.accounts import policy
+from setu.accounts.roles import Permission
+from setu.cases import selectors, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_person_cases.html")
+def person_cases(person, user) -> dict:
+    """The person's cases that `user` may see (none without the permission), and whether they may open one."""
+    cases = [(case, services.stage_name(case)) for case in selectors.case_list_for(user).filter(survivor=person)]
+    may_open = policy.has_permission(user, Permission.CASE_OPEN)
+    return {
+        "person": person,
+        "cases": cases,
+        "may_open": may_open,
+        "show": bool(cases) or may_open or policy.has_permission(user, Permission.CASE_VIEW),
+    }
