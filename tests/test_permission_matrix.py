@@ -6,8 +6,12 @@ Every role × every protected page and API endpoint:
 - a role with the permission, asked for an object outside its scope (a person registered by another
   organisation in another district), gets the same 404, also audited;
 - a role with the permission, asked for a list, gets 200 and never sees the out-of-scope person.
-Node-wide grants (focal points) reach every person on the node by design; the other node's persons live
-in another database altogether, so no cell of this node can reach them.
+Node-wide grants (focal points) reach every person and case on the node by design; the other node's records
+live in another database altogether, so no cell of this node can reach them. Sensitive notes need more than
+the permission: the case team or a supervisor role, so a node-wide role outside both is refused too.
+
+The out-of-scope case (opened by a Parsa organisation in Parsa for the out-of-scope person) carries one of
+each record an endpoint addresses; a refused cell must leave it as it was.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from setu.accounts.roles import ROLE_PERMISSIONS, Permission, Role, Scope
+from setu.accounts.roles import ROLE_PERMISSIONS, SUPERVISOR_ROLES, Permission, Role, Scope
 from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.audit.models import AuditEvent
+from setu.cases import services as case_services
+from setu.cases.models import Case
+from setu.cases.tests.factories import legal_basis, open_case
 from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
@@ -35,13 +42,33 @@ class Endpoint:
     method: str
     path: Callable[[dict], str]
     permission: Permission
-    object_level: bool  # addresses one person (or one of their records)
-    data: dict | None = None
+    object_level: bool  # addresses one person or case (or one of their records)
+    data: dict | Callable[[dict], dict] | None = None
     api: bool = False
+    team_only: bool = False  # the permission is not enough: the case team or a supervisor role is needed too
+
+
+# Lists whose rows are survivors: a node-wide grant of these shows the out-of-scope person by design.
+SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW}
 
 
 def _person(ctx: dict) -> str:
     return str(ctx["person"].public_id)
+
+
+def _case(ctx: dict, tail: str = "") -> str:
+    return f"/api/v1/cases/{ctx['case'].public_id}/{tail}"
+
+
+def _case_page(ctx: dict, name: str) -> str:
+    return reverse(f"cases:{name}", args=[ctx["case"].public_id])
+
+
+def _case_open_data(ctx: dict) -> dict:
+    """A valid request to open a case for the out-of-scope person, in charge of the Parsa organisation."""
+    return {"survivor": _person(ctx), "organisation": str(ctx["case"].organisation.public_id),
+            "district": ctx["case"].district_id, "identified_at": "2026-01-05T10:00:00+05:45",
+            "age_at_identification": 20}  # fmt: skip
 
 
 ENDPOINTS = [
@@ -80,6 +107,84 @@ ENDPOINTS = [
     Endpoint("api places", "GET", lambda c: "/api/v1/places/?q=Morang", Permission.GAZETTEER_VIEW, False, api=True),
     Endpoint("api organisations", "GET", lambda c: "/api/v1/organisations/", Permission.ORGANISATION_VIEW, False,
              api=True),
+    # Cases (pages).
+    Endpoint("cases list", "GET", lambda c: reverse("cases:list"), Permission.CASE_VIEW, False),
+    Endpoint("cases search", "GET", lambda c: reverse("cases:list") + "?q=Kamala", Permission.CASE_VIEW, False),
+    Endpoint("my tasks", "GET", lambda c: reverse("cases:tasks"), Permission.CASE_VIEW, False),
+    Endpoint("overdue cases", "GET", lambda c: reverse("cases:overdue"), Permission.CASE_VIEW, False),
+    Endpoint("case page", "GET", lambda c: _case_page(c, "detail"), Permission.CASE_VIEW, True),
+    Endpoint("case document", "GET", lambda c: reverse("cases:document", args=[c["case"].public_id,
+                                                                              c["document"].public_id]),
+             Permission.CASE_VIEW, True),
+    # Only the receiving organisation answers (a focal point sees the case, but may not accept it).
+    Endpoint("transfer answer", "POST", lambda c: reverse("cases:transfer_answer", args=[c["transfer"].public_id]),
+             Permission.CASE_OPEN, True, data={"answer": "accept", "reason": ""}),
+    Endpoint("case step", "POST", lambda c: _case_page(c, "act"), Permission.CASE_WORK, True,
+             data=lambda c: {"action": "produce_before_cwc", "reason": "x", "revision": c["case"].revision}),
+    Endpoint("case hold", "POST", lambda c: _case_page(c, "hold"), Permission.CASE_WORK, True,
+             data=lambda c: {"reason": "court", "revision": c["case"].revision}),
+    Endpoint("decision form", "GET", lambda c: _case_page(c, "decision"), Permission.CASE_WORK, True),
+    Endpoint("consent form", "POST", lambda c: _case_page(c, "consent"), Permission.CASE_WORK, True,
+             data={"purpose": "care", "given_by": "legal_basis", "legal_basis": "CWC order"}),
+    Endpoint("case document upload", "GET", lambda c: _case_page(c, "document_add"), Permission.CASE_WORK, True),
+    Endpoint("case edit", "POST", lambda c: _case_page(c, "edit"), Permission.CASE_WORK, True,
+             data=lambda c: {"summary": "changed", "revision": c["case"].revision}),
+    Endpoint("sensitive notes", "GET", lambda c: _case_page(c, "sensitive"), Permission.CASE_SENSITIVE, True,
+             team_only=True),
+    Endpoint("sensitive note add", "POST", lambda c: _case_page(c, "sensitive"), Permission.CASE_SENSITIVE, True,
+             data={"kind": "testimony", "text": "Overwritten?"}, team_only=True),
+    # Cases (API). The writes carry well-formed bodies (the upload aside): a refusal comes from the access check.
+    Endpoint("api cases", "GET", lambda c: "/api/v1/cases/", Permission.CASE_VIEW, False, api=True),
+    Endpoint("api cases search", "GET", lambda c: "/api/v1/cases/?q=Kamala", Permission.CASE_VIEW, False, api=True),
+    Endpoint("api case tasks", "GET", lambda c: "/api/v1/case-tasks/", Permission.CASE_VIEW, False, api=True),
+    Endpoint("api case", "GET", lambda c: _case(c), Permission.CASE_VIEW, True, api=True),
+    Endpoint("api case document file", "GET", lambda c: _case(c, f"documents/{c['document'].public_id}/file/"),
+             Permission.CASE_VIEW, True, api=True),
+    Endpoint("api case open", "POST", lambda c: "/api/v1/cases/", Permission.CASE_OPEN, True, data=_case_open_data,
+             api=True),
+    Endpoint("api case transfer answer", "POST", lambda c: f"/api/v1/case-transfers/{c['transfer'].public_id}/answer/",
+             Permission.CASE_OPEN, True, data={"accept": True}, api=True),
+    Endpoint("api case act", "POST", lambda c: _case(c, "act/"), Permission.CASE_WORK, True,
+             data=lambda c: {"action": "produce_before_cwc", "reason": "x", "revision": c["case"].revision},
+             api=True),
+    Endpoint("api case hold", "POST", lambda c: _case(c, "hold/"), Permission.CASE_WORK, True,
+             data=lambda c: {"reason": "court", "revision": c["case"].revision}, api=True),
+    Endpoint("api case resume", "POST", lambda c: _case(c, "resume/"), Permission.CASE_WORK, True,
+             data=lambda c: {"revision": c["case"].revision}, api=True),
+    Endpoint("api case reopen", "POST", lambda c: _case(c, "reopen/"), Permission.CASE_WORK, True,
+             data=lambda c: {"reason": "new facts", "revision": c["case"].revision}, api=True),
+    Endpoint("api case transfer", "POST", lambda c: _case(c, "transfer/"), Permission.CASE_WORK, True,
+             data=lambda c: {"to_organisation": str(c["shelter"].public_id), "reason": "x",
+                             "revision": c["case"].revision}, api=True),
+    Endpoint("api case decision", "POST", lambda c: _case(c, "decisions/"), Permission.CASE_WORK, True,
+             data={"kind": "victim_determination", "favourable": True, "outcome": "victim", "decider_name": "SP",
+                   "decided_on": "2026-01-05", "basis": "statement", "survivor_view": "agrees",
+                   "decision_org_type": "Police"}, api=True),
+    Endpoint("api case consent", "POST", lambda c: _case(c, "consents/"), Permission.CASE_WORK, True,
+             data={"purpose": "care", "given_by": "legal_basis", "legal_basis": "CWC order"}, api=True),
+    Endpoint("api case consent withdraw", "POST", lambda c: _case(c, f"consents/{c['consent'].public_id}/withdraw/"),
+             Permission.CASE_WORK, True, data={"reason": "she asked"}, api=True),
+    Endpoint("api case document", "POST", lambda c: _case(c, "documents/"), Permission.CASE_WORK, True,
+             data={"doc_type": "fir"}, api=True),
+    Endpoint("api case assessment", "POST", lambda c: _case(c, "assessments/"), Permission.CASE_WORK, True,
+             data={"kind": "needs", "assessed_on": "2026-01-05", "summary": "shelter"}, api=True),
+    Endpoint("api case support plan", "POST", lambda c: _case(c, "support-plans/"), Permission.CASE_WORK, True,
+             data={"plan_type": "Health", "objectives": "care", "starts_on": "2026-01-05"}, api=True),
+    Endpoint("api case service", "POST", lambda c: _case(c, "services/"), Permission.CASE_WORK, True,
+             data=lambda c: {"service": "counselling", "provider": str(c["shelter"].public_id),
+                             "delivered_on": "2026-01-05"}, api=True),
+    Endpoint("api case follow-up", "POST", lambda c: _case(c, "follow-ups/"), Permission.CASE_WORK, True,
+             data={"due_on": "2026-02-05"}, api=True),
+    Endpoint("api case follow-up record", "POST", lambda c: _case(c, f"follow-ups/{c['follow_up'].public_id}/record/"),
+             Permission.CASE_WORK, True, data={"done_on": "2026-01-05", "outcome": "well"}, api=True),
+    Endpoint("api case related", "POST", lambda c: _case(c, "related/"), Permission.CASE_WORK, True,
+             data=lambda c: {"person": str(c["relative"].public_id), "role": "parent"}, api=True),
+    Endpoint("api case history", "POST", lambda c: _case(c, "history/"), Permission.CASE_WORK, True,
+             data={"kind": "Recruitment", "place": "Birgunj"}, api=True),
+    Endpoint("api case sensitive", "GET", lambda c: _case(c, "sensitive/"), Permission.CASE_SENSITIVE, True,
+             api=True, team_only=True),
+    Endpoint("api case sensitive add", "POST", lambda c: _case(c, "sensitive/"), Permission.CASE_SENSITIVE, True,
+             data={"kind": "testimony", "text": "Overwritten?"}, api=True, team_only=True),
 ]  # fmt: skip
 
 
@@ -91,36 +196,65 @@ def _cells():
                 yield pytest.param(role, endpoint, "no permission", id=f"{role.value}-{endpoint.name}-denied")
             elif endpoint.object_level and scope != Scope.NODE:
                 yield pytest.param(role, endpoint, "out of scope", id=f"{role.value}-{endpoint.name}-out-of-scope")
+            elif endpoint.team_only and role.value not in SUPERVISOR_ROLES:
+                # A node-wide grant reaches the case, but the role is neither on its team nor a supervisor.
+                yield pytest.param(role, endpoint, "not on the team", id=f"{role.value}-{endpoint.name}-not-team")
             elif not endpoint.object_level and endpoint.method == "GET":
                 yield pytest.param(role, endpoint, "list", id=f"{role.value}-{endpoint.name}-allowed")
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 @pytest.fixture
 def out_of_scope(parsa, tmp_path, settings):
-    """A person registered by a Parsa organisation, located in Parsa, with a photo."""
+    """A person registered by a Parsa organisation, located in Parsa, with a photo; her case, opened by that
+    organisation in Parsa, with a sensitive note, a document, a consent, a follow-up visit and a transfer
+    waiting for another Parsa organisation; and a relative registered in Parsa."""
     settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from setu.people import services
 
     parsa_org = OrganisationFactory(name_en="Transit Home Birgunj", districts=[parsa])
+    shelter = OrganisationFactory(name_en="Shelter Birgunj", districts=[parsa])
     parsa_worker = make_user("parsa_worker", "caseworker", parsa_org)
     person = PersonFactory(full_name="Kamala Out-of-scope", organisation=parsa_org, location_district=parsa)
+    relative = PersonFactory(full_name="Out-of-scope Mother", organisation=parsa_org, location_district=parsa)
     services.person_add_photo(
         actor=parsa_worker, person=person, upload=SimpleUploadedFile("p.jpg", jpeg_with_gps(), "image/jpeg")
     )
-    return {"person": person, "photo": Photo.objects.get(person=person)}
+    case = open_case(parsa_worker, district=parsa, survivor=person, age=16)
+    case_services.sensitive_note_add(actor=parsa_worker, case=case, kind="testimony", text="Out-of-scope testimony")
+    document = case_services.document_add(actor=parsa_worker, case=case, doc_type="fir",
+                                          upload=SimpleUploadedFile("fir.pdf", PDF, "application/pdf"))  # fmt: skip
+    consent = legal_basis(parsa_worker, case, "family_contact")
+    follow_up = case_services.follow_up_schedule(actor=parsa_worker, case=case, due_on=case.identified_at.date())
+    case.refresh_from_db()
+    transfer = case_services.case_transfer_request(actor=parsa_worker, case=case, to_organisation=shelter,
+                                                   reason="closer to home", revision=case.revision)  # fmt: skip
+    case.refresh_from_db()
+    return {"person": person, "photo": Photo.objects.get(person=person), "case": case, "document": document,
+            "consent": consent, "follow_up": follow_up, "transfer": transfer, "shelter": shelter,
+            "relative": relative}  # fmt: skip
+
+
+def _case_state(case: Case) -> tuple:
+    case = Case.objects.get(pk=case.pk)
+    return (case.revision, case.stage, case.status, case.organisation_id, case.updated_at, Case.objects.count(),
+            case.sensitive_notes.count(), case.documents.count(), case.events.count())  # fmt: skip
 
 
 def _request(client: Client, endpoint: Endpoint, ctx: dict):
     path = endpoint.path(ctx)
+    data = (endpoint.data(ctx) if callable(endpoint.data) else endpoint.data) or {}
     if endpoint.method == "GET":
         return client.get(path)
     if endpoint.method == "POST":
         if endpoint.api:
-            return client.post(path, endpoint.data or {}, content_type="application/json")
-        return client.post(path, endpoint.data or {})
-    return client.patch(path, endpoint.data or {}, content_type="application/json")
+            return client.post(path, data, content_type="application/json")
+        return client.post(path, data)
+    return client.patch(path, data, content_type="application/json")
 
 
 @pytest.mark.parametrize(("role", "endpoint", "cell"), list(_cells()))
@@ -129,21 +263,23 @@ def test_permission_matrix(role, endpoint, cell, np_transit_home, out_of_scope):
     client = Client()
     client.force_login(user)
     denials_before = AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count()
+    case_before = _case_state(out_of_scope["case"])
 
     response = _request(client, endpoint, out_of_scope)
 
     if cell == "list":
         assert response.status_code == 200, response.content[:300]
-        assert (
-            b"Kamala Out-of-scope" not in response.content
-            or ROLE_PERMISSIONS[role].get(Permission.PERSON_VIEW) == Scope.NODE
+        assert b"Kamala Out-of-scope" not in response.content or (
+            endpoint.permission in SURVIVOR_LISTS and ROLE_PERMISSIONS[role][endpoint.permission] == Scope.NODE
         )
         return
-    assert response.status_code == 404, f"{role} {endpoint.name}: {response.status_code}"
+    assert response.status_code == 404, f"{role} {endpoint.name}: {response.status_code} {response.content[:300]!r}"
     assert b"Kamala Out-of-scope" not in response.content
+    assert b"Out-of-scope testimony" not in response.content
     assert AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count() == denials_before + 1
     out_of_scope["person"].refresh_from_db()
     assert out_of_scope["person"].full_name == "Kamala Out-of-scope"
+    assert _case_state(out_of_scope["case"]) == case_before
 
 
 def test_the_matrix_covers_every_role_and_permission():
