@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from setu.accounts import policy
@@ -21,6 +22,32 @@ ACTION_LABELS = {
     "user.update_preferences": _("Changed preferences"),
     "user.create": _("Created an account"),
     "organisation.create": _("Added an organisation"),
+    "case.open": _("Opened a case"),
+    "case.view": _("Opened a case record"),
+    "case.search": _("Searched cases"),
+    "case.act": _("Moved a case to its next stage"),
+    "case.hold": _("Put a case on hold"),
+    "case.resume": _("Took a case off hold"),
+    "case.reopen": _("Reopened a case"),
+    "case.update": _("Changed a case's details"),
+    "case.set_team": _("Set a case's owner and team"),
+    "case.transfer_request": _("Proposed a case transfer"),
+    "case.transfer_answer": _("Answered a case transfer"),
+    "case.decision": _("Recorded a decision"),
+    "case.consent_give": _("Recorded consent"),
+    "case.consent_withdraw": _("Recorded a withdrawal of consent"),
+    "case.document_add": _("Added a case document"),
+    "case.document_view": _("Opened a case document"),
+    "case.assessment_add": _("Recorded an assessment"),
+    "case.support_plan_add": _("Added a support plan"),
+    "case.support_plan_end": _("Ended a support plan"),
+    "case.service_record": _("Recorded a service"),
+    "case.follow_up_schedule": _("Planned a follow-up visit"),
+    "case.follow_up_record": _("Recorded a follow-up visit"),
+    "case.related_add": _("Linked a person to a case"),
+    "case.trafficking_event_add": _("Added to a survivor's trafficking history"),
+    "case.sensitive_add": _("Added a sensitive note"),
+    "case.sensitive_read": _("Read sensitive notes"),
 }
 
 
@@ -45,5 +72,30 @@ def dashboard_for(user) -> dict:
         .exclude(action__startswith="auth.")
         .order_by("-seq")[:10]
     )
+    if policy.has_permission(user, Permission.CASE_VIEW):
+        context.update(_cases(user))
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
+
+
+def _cases(user) -> dict:
+    """The user's open cases with their clocks, and how much work is waiting."""
+    from django.utils import timezone
+
+    from setu.cases import selectors as cases
+    from setu.cases.display import clock_view
+    from setu.cases.services import stage_name
+
+    now = timezone.now()
+    mine = (
+        cases.case_list_for(user, status="open")
+        .filter(Q(owner=user) | Q(team=user))
+        .distinct()
+        .order_by(F("due_at").asc(nulls_last=True))[:8]
+    )
+    return {
+        "my_cases": [(case, stage_name(case), clock_view(case, now)) for case in mine],
+        "task_count": cases.my_tasks(user).count(),
+        "overdue_count": cases.overdue_cases_for(user).count(),
+        "follow_up_count": cases.follow_ups_due_for(user).count(),
+    }

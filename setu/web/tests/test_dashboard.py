@@ -35,3 +35,27 @@ def test_dashboard_does_not_show_records_no_longer_in_scope(np_caseworker, np_pa
     client = Client()
     client.force_login(np_caseworker)
     assert "Gita Rai" not in client.get("/").content.decode()
+
+
+def test_dashboard_shows_my_cases_with_their_clocks_and_the_work_waiting(np_caseworker, morang):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from setu.cases import services
+    from setu.cases.tests.factories import open_case
+
+    late = open_case(np_caseworker, district=morang, age=15, identified_at=timezone.now() - dt.timedelta(hours=30))
+    services.case_act(actor=np_caseworker, case=late, action="produce_before_cwc", reason="produced",
+                      revision=late.revision)  # fmt: skip
+    client = Client()
+    client.force_login(np_caseworker)
+    body = client.get("/").content.decode()
+    assert late.number in body and "Overdue" in body
+    assert "1 case overdue" in body and "0 tasks waiting" in body
+
+
+def test_dashboard_of_a_role_without_cases_has_no_case_section(np_analyst):
+    client = Client()
+    client.force_login(np_analyst)
+    assert "Your cases" not in client.get("/").content.decode()
