@@ -368,8 +368,12 @@ def case_open(
 # --- moving through the SOP ----------------------------------------------------------------------------------
 
 
-def case_available(case: Case, actor, *, now: dt.datetime | None = None) -> list[engine.Verdict]:
-    """Every step out of the current stage for this user, allowed or not, with the reasons."""
+def case_available(
+    case: Case, actor, *, now: dt.datetime | None = None, with_reference: bool = False
+) -> list[engine.Verdict]:
+    """Every step out of the current stage for this user, allowed or not, with the reasons. With
+    `with_reference`, a bilateral stage's steps are judged as if the other country's reference were given
+    (what a form that asks for the reference needs to know)."""
     now = _now(now)
     definition = definition_of(case.sop_version)
     roles = sorted(
@@ -383,7 +387,7 @@ def case_available(case: Case, actor, *, now: dt.datetime | None = None) -> list
     if stage is None:
         return []
     for action in dict.fromkeys(e.action for e in stage.exits):
-        result.append(_verdict(definition, facts, action, roles, now, counterpart=False, case=case))
+        result.append(_verdict(definition, facts, action, roles, now, counterpart=with_reference, case=case))
     return result
 
 

@@ -192,11 +192,10 @@ def _steps(case: Case, user, now: dt.datetime) -> list[Step]:
     definition = services.definition_of(case.sop_version)
     stage = definition.stages.get(case.stage)
     steps = []
-    for verdict in services.case_available(case, user, now=now):
-        # A bilateral step is listed as refused until the other country's reference is given; when that is its
-        # only reason (the role and the requirements are met), the form asks for the reference.
-        by_reference = bool(stage and stage.bilateral and verdict.to is not None and len(verdict.reasons) == 1)
-        allowed = verdict.allowed or by_reference
+    # A bilateral stage's steps are judged as if the other country's reference were given: the form asks for it.
+    bilateral_stage = bool(stage and stage.bilateral)
+    for verdict in services.case_available(case, user, now=now, with_reference=bilateral_stage):
+        allowed = verdict.allowed
         bilateral, final = _step_shape(case, verdict.action)
         form = None
         if allowed:
