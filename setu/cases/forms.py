@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from setu.accounts.models import Organisation, User
@@ -27,7 +27,11 @@ from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin
 from setu.people.models import Language, Nationality, Person
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
-YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known"))]
+YES_NO_UNKNOWN = [
+    ("yes", pgettext_lazy("answer", "Yes")),
+    ("no", pgettext_lazy("answer", "No")),
+    ("unknown", _("Not known")),
+]
 
 
 def _districts() -> QuerySet[District]:
@@ -482,7 +486,7 @@ class SupportPlanForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
     plan_type = forms.ChoiceField(label=_("Type of support"), choices=_BLANK + choices.SupportType.choices)
     objectives = forms.CharField(label=_("Objectives"), required=False, widget=_text(3))
     action_plan = forms.CharField(label=_("Action plan"), required=False, widget=_text(3))
-    starts_on = FlexibleDateField(label=_("Start"))
+    starts_on = FlexibleDateField(label=_("Start date"))
     planned_end = FlexibleDateField(label=_("Planned end"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from setu.accounts import policy
 from setu.accounts.models import Organisation
-from setu.accounts.roles import SUPERVISOR_ROLES, Permission
+from setu.accounts.roles import ROLE_LABELS, SUPERVISOR_ROLES, Permission, Role
 from setu.audit.services import audit_record
 from setu.cases import choices, crypto, vocabulary
 from setu.cases.models import (
@@ -404,7 +404,8 @@ def _verdict(definition, facts, action, roles, now, *, counterpart: bool, case: 
                 False,
                 action,
                 reasons=(
-                    _("a %(roles)s records the other country's reply") % {"roles": " / ".join(sorted(current.actors))},
+                    _("only a %(roles)s records the other country's reply")
+                    % {"roles": " / ".join(_(ROLE_LABELS[Role(r)]).lower() for r in sorted(current.actors))},
                 ),
             )
         # Role checked just above; the engine then checks the step's conditions and requirements.
