@@ -15,15 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from setu.accounts.models import Membership
 from setu.accounts.roles import ROLE_PERMISSIONS, Permission, Role, Scope
 from setu.audit.services import audit_record
 from setu.cases import choices
 from setu.cases.models import Case, Notification, Task
-from setu.cases.services import definition_of, stage_name
+from setu.cases.services import definition_of, task_text
 
 BATCH = 500
 
@@ -90,8 +89,8 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 stage = definition_of(case.sop_version).stages[case.stage]
                 if stage.escalation is None:
                     continue
-                title = _("Case %(number)s is past its deadline at “%(stage)s”") % {
-                    "number": case.number, "stage": stage_name(case)}  # fmt: skip
+                with translation.override("en"):  # Task.title is English; pages show task_text()
+                    title = task_text(Task(case=case, kind=choices.TaskKind.ESCALATION, stage=case.stage))
                 for role in sorted(stage.escalation.alert):
                     reached = [p for p in posts.get(role, []) if _reaches(p, case)]
                     if not reached:  # nobody holds the role here: the organisation in charge must know

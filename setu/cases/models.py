@@ -159,7 +159,9 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
-    summary = models.CharField(max_length=500)
+    summary = models.CharField(max_length=500)  # in English, for exports and the API
+    message = models.CharField(max_length=300, blank=True)  # untranslated, with %(name)s parts
+    params = models.JSONField(default=dict, blank=True)  # the parts: text, or references (services.event_text)
 
     class Meta:
         ordering = ["-at", "-id"]

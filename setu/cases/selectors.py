@@ -149,7 +149,7 @@ def document_get_for(user, case_public_id, document_public_id) -> CaseDocument:
 
 
 def timeline(case: Case):
-    return case.events.select_related("actor", "organisation")
+    return case.events.select_related("actor", "organisation", "case__sop_version", "case__organisation")
 
 
 def my_tasks(user) -> QuerySet[Task]:

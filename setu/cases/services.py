@@ -23,8 +23,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from setu.accounts import policy
 from setu.accounts.models import Organisation
@@ -215,12 +216,70 @@ def _set_due(case: Case, definition: SopDefinition) -> None:
     case.escalated_at = None
 
 
-def _event(case: Case, kind: str, actor, summary: str, *, at: dt.datetime | None = None) -> None:
+# Timeline entries keep their message untranslated with references for the parts that have names (stages,
+# value lists, organisations, dates), and are put into words in the reader's language (`event_text`): a
+# Nepali reader sees an entry a Hindi user made in Nepali. `summary` keeps the English words for exports.
+
+
+def _stage_ref(key: str) -> dict:
+    return {"stage": key}
+
+
+def _choice_ref(choice_class: str, value: str) -> dict:
+    return {"choice": choice_class, "value": value}
+
+
+def _org_ref(organisation_id: int) -> dict:
+    return {"organisation": organisation_id}
+
+
+def _param_text(case: Case, value: Any) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    if "stage" in value:
+        return stage_name(case, value["stage"])
+    if "choice" in value:
+        choice_class = getattr(choices, value["choice"], None)
+        return str(choice_class(value["value"]).label) if choice_class else str(value["value"])
+    if "organisation" in value:
+        organisation = Organisation.objects.filter(pk=value["organisation"]).first()
+        return organisation.name if organisation else "?"
+    if "date" in value:
+        return str(value["date"])  # ISO (AD), as the API gives dates
+    if "fields" in value:
+        return ", ".join(str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in value["fields"])
+    return str(value)
+
+
+def event_text(event: CaseEvent, case: Case | None = None) -> str:
+    """A timeline entry in the active language."""
+    if not event.message:
+        return event.summary
+    case = case or event.case
+    return _(event.message) % {name: _param_text(case, value) for name, value in event.params.items()}
+
+
+def task_text(task: Task) -> str:
+    """A task's title in the active language (`Task.title` keeps it in English)."""
+    case = task.case
+    if task.kind == choices.TaskKind.TRANSFER:
+        return _("Accept or refuse case %(number)s from %(org)s") % {"number": case.number,
+                                                                     "org": case.organisation.name}  # fmt: skip
+    return _("Case %(number)s is past its deadline at “%(stage)s”") % {
+        "number": case.number, "stage": stage_name(case, task.stage)}  # fmt: skip
+
+
+def _event(
+    case: Case, kind: str, actor, message: str, params: dict | None = None, *, at: dt.datetime | None = None
+) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    CaseEvent.objects.create(
+    event = CaseEvent(
         case=case, at=at or timezone.now(), kind=kind, actor=user,
-        organisation=policy.primary_organisation(user) if user else None, summary=summary[:500],
+        organisation=policy.primary_organisation(user) if user else None, message=message, params=params or {},
     )  # fmt: skip
+    with translation.override("en"):
+        event.summary = event_text(event, case)[:500]
+    event.save()
 
 
 def _locked(case: Case, revision: int | None) -> Case:
@@ -360,7 +419,14 @@ def case_open(
             deadline_kind=start.deadline.kind if start.deadline else "",
             reason=_("Case opened"),
         )  # fmt: skip
-        _event(case, "opened", actor, _("Case opened under SOP %(version)s") % {"version": version.version}, at=now)
+        _event(
+            case,
+            "opened",
+            actor,
+            gettext_noop("Case opened under SOP %(version)s"),
+            {"version": version.version},
+            at=now,
+        )
         audit_record(actor=actor, action="case.open", obj=case, fields=["survivor", "stage", "organisation"])
     return case
 
@@ -480,8 +546,8 @@ def case_act(
         Task.objects.filter(case=case, kind=choices.TaskKind.ESCALATION, done_at__isnull=True).update(done_at=now)
         _event(
             case, "stage", actor,
-            _("Moved from “%(from)s” to “%(to)s”: %(reason)s")
-            % {"from": stage_name(case, previous), "to": stage_name(case), "reason": reason.strip()},
+            gettext_noop("Moved from “%(from)s” to “%(to)s”: %(reason)s"),
+            {"from": _stage_ref(previous), "to": _stage_ref(case.stage), "reason": reason.strip()},
             at=now,
         )  # fmt: skip
         audit_record(actor=actor, action="case.act", obj=case, fields=["stage"])
@@ -500,7 +566,7 @@ def case_hold(*, actor, case: Case, reason: str, revision: int | None, now: dt.d
             raise ValidationError({"reason": [_("Say why the case is on hold.")]})
         case.status, case.hold_reason = choices.CaseStatus.ON_HOLD, reason.strip()[:300]
         _bump(case, "status", "hold_reason")
-        _event(case, "hold", actor, _("Put on hold: %(reason)s") % {"reason": case.hold_reason}, at=now)
+        _event(case, "hold", actor, gettext_noop("Put on hold: %(reason)s"), {"reason": case.hold_reason}, at=now)
         audit_record(actor=actor, action="case.hold", obj=case, fields=["status", "hold_reason"])
     return case
 
@@ -518,7 +584,7 @@ def case_resume(*, actor, case: Case, revision: int | None, now: dt.datetime | N
         )
         case.hold_reason = ""
         _bump(case, "status", "hold_reason")
-        _event(case, "resume", actor, _("Taken off hold"), at=now)
+        _event(case, "resume", actor, gettext_noop("Taken off hold"), at=now)
         audit_record(actor=actor, action="case.resume", obj=case, fields=["status"])
     return case
 
@@ -546,7 +612,7 @@ def case_reopen(*, actor, case: Case, reason: str, revision: int | None, now: dt
               "escalated_at")  # fmt: skip
         StageRecord.objects.create(case=case, stage=case.stage, entered_at=now, action="reopen", moved_by=actor,
                                    reason=reason.strip(), due_at=case.due_at)  # fmt: skip
-        _event(case, "reopen", actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}, at=now)
+        _event(case, "reopen", actor, gettext_noop("Reopened: %(reason)s"), {"reason": reason.strip()}, at=now)
         audit_record(actor=actor, action="case.reopen", obj=case, fields=["status", "stage"])
     return case
 
@@ -577,8 +643,7 @@ def case_update(*, actor, case: Case, revision: int | None, **changes: Any) -> C
         if not changed:
             return case
         _bump(case, *changed)
-        labels = ", ".join(str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in changed)
-        _event(case, "update", actor, _("Details changed: %(fields)s") % {"fields": labels})
+        _event(case, "update", actor, gettext_noop("Details changed: %(fields)s"), {"fields": {"fields": changed}})
         audit_record(actor=actor, action="case.update", obj=case, fields=changed)
     return case
 
@@ -601,7 +666,13 @@ def case_set_team(*, actor, case: Case, owner, team: Iterable, revision: int | N
         case.owner = owner
         _bump(case, "owner")
         case.team.set(team)
-        _event(case, "team", actor, _("Owner and team set: %(names)s") % {"names": ", ".join(str(u) for u in team)})
+        _event(
+            case,
+            "team",
+            actor,
+            gettext_noop("Owner and team set: %(names)s"),
+            {"names": ", ".join(str(u) for u in team)},
+        )
         audit_record(actor=actor, action="case.set_team", obj=case, fields=["owner", "team"])
     return case
 
@@ -629,14 +700,13 @@ def case_transfer_request(*, actor, case: Case, to_organisation: Organisation, r
             case=case, from_organisation=case.organisation, to_organisation=to_organisation, reason=reason.strip(),
             requested_by=actor,
         )  # fmt: skip
-        Task.objects.create(
-            case=case, kind=choices.TaskKind.TRANSFER, organisation=to_organisation,
-            title=_("Accept or refuse case %(number)s from %(org)s") % {"number": case.number,
-                                                                        "org": case.organisation.name_en},
-        )  # fmt: skip
+        task = Task(case=case, kind=choices.TaskKind.TRANSFER, organisation=to_organisation)
+        with translation.override("en"):
+            task.title = task_text(task)
+        task.save()
         _bump(case)
-        _event(case, "transfer", actor, _("Transfer to %(org)s proposed: %(reason)s") % {
-            "org": to_organisation.name_en, "reason": reason.strip()}, at=now)  # fmt: skip
+        _event(case, "transfer", actor, gettext_noop("Transfer to %(org)s proposed: %(reason)s"),
+               {"org": _org_ref(to_organisation.pk), "reason": reason.strip()}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.transfer_request", obj=case, fields=["organisation"])
     return transfer
 
@@ -663,12 +733,15 @@ def case_transfer_answer(*, actor, transfer: Transfer, accept: bool, reason: str
             case.owner = actor
             _bump(case, "organisation", "owner")
             case.team.set([actor])
-            summary = _("Transfer accepted by %(org)s") % {"org": transfer.to_organisation.name_en}
+            message, params = (
+                gettext_noop("Transfer accepted by %(org)s"),
+                {"org": _org_ref(transfer.to_organisation_id)},
+            )
         else:
             _bump(case)
-            summary = _("Transfer refused by %(org)s: %(reason)s") % {
-                "org": transfer.to_organisation.name_en, "reason": reason.strip()}  # fmt: skip
-        _event(case, "transfer", actor, summary, at=now)
+            message = gettext_noop("Transfer refused by %(org)s: %(reason)s")
+            params = {"org": _org_ref(transfer.to_organisation_id), "reason": reason.strip()}
+        _event(case, "transfer", actor, message, params, at=now)
         audit_record(actor=actor, action="case.transfer_answer", obj=case, fields=["organisation"] if accept else [])
     return transfer
 
@@ -751,8 +824,8 @@ def decision_record(
             case.age_at_identification, case.is_minor = assessed_age, assessed_age < 18
             fields += ["age_at_identification", "is_minor"]
         _bump(case, *fields)
-        _event(case, "decision", actor, _("Decision recorded: %(kind)s: %(outcome)s") % {
-            "kind": choices.DecisionKind(kind).label, "outcome": decision.outcome}, at=now)  # fmt: skip
+        _event(case, "decision", actor, gettext_noop("Decision recorded: %(kind)s: %(outcome)s"),
+               {"kind": _choice_ref("DecisionKind", kind), "outcome": decision.outcome}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.decision", obj=case, fields=["decisions", *fields])
     return decision
 
@@ -814,8 +887,8 @@ def consent_give(
             recorded_by=actor,
         )  # fmt: skip
         _bump(case)
-        _event(case, "consent", actor, _("Consent recorded for “%(purpose)s” (%(by)s)") % {
-            "purpose": choices.ConsentPurpose(purpose).label, "by": choices.ConsentGiver(given_by).label},
+        _event(case, "consent", actor, gettext_noop("Consent recorded for “%(purpose)s” (%(by)s)"),
+               {"purpose": _choice_ref("ConsentPurpose", purpose), "by": _choice_ref("ConsentGiver", given_by)},
                at=now)  # fmt: skip
         audit_record(actor=actor, action="case.consent_give", obj=case, fields=["consents"])
     return consent
@@ -833,8 +906,8 @@ def consent_withdraw(*, actor, consent: Consent, reason: str, now: dt.datetime |
         consent.withdrawn_at, consent.withdrawn_reason = now, reason.strip()[:300]
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
         _bump(case)
-        _event(case, "consent", actor, _("Consent withdrawn for “%(purpose)s”") % {
-            "purpose": choices.ConsentPurpose(consent.purpose).label}, at=now)  # fmt: skip
+        _event(case, "consent", actor, gettext_noop("Consent withdrawn for “%(purpose)s”"),
+               {"purpose": _choice_ref("ConsentPurpose", consent.purpose)}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.consent_withdraw", obj=case, fields=["consents"])
     return consent
 
@@ -872,8 +945,8 @@ def document_add(*, actor, case: Case, doc_type: str, upload, title: str = "",
                 sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor,
             )  # fmt: skip
             _bump(_locked(case, None))
-            _event(case, "document", actor, _("Document added: %(type)s") % {
-                "type": choices.DocumentType(doc_type).label}, at=now)  # fmt: skip
+            _event(case, "document", actor, gettext_noop("Document added: %(type)s"),
+                   {"type": _choice_ref("DocumentType", doc_type)}, at=now)  # fmt: skip
             audit_record(actor=actor, action="case.document_add", obj=case, fields=["documents"])
     except BaseException:
         default_storage.delete(name)  # the row was rolled back: do not leave its file behind
@@ -899,8 +972,8 @@ def assessment_add(*, actor, case: Case, kind: str, assessed_on: dt.date, summar
         item = Assessment.objects.create(case=case, kind=kind, assessed_on=assessed_on, summary=summary.strip(),
                                          recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Assessment recorded: %(kind)s") % {"kind": choices.AssessmentKind(kind).label},
-               at=now)  # fmt: skip
+        message = gettext_noop("Assessment recorded: %(kind)s")
+        _event(case, "care", actor, message, {"kind": _choice_ref("AssessmentKind", kind)}, at=now)
         audit_record(actor=actor, action="case.assessment_add", obj=case, fields=["assessments"])
     return item
 
@@ -923,8 +996,8 @@ def support_plan_add(*, actor, case: Case, plan_type: str, objectives: str, star
                                           action_plan=action_plan.strip(), starts_on=starts_on,
                                           planned_end=planned_end, recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Support plan: %(type)s") % {"type": choices.SupportType(plan_type).label},
-               at=now)  # fmt: skip
+        message = gettext_noop("Support plan: %(type)s")
+        _event(case, "care", actor, message, {"type": _choice_ref("SupportType", plan_type)}, at=now)
         audit_record(actor=actor, action="case.support_plan_add", obj=case, fields=["support_plans"])
     return plan
 
@@ -937,8 +1010,8 @@ def support_plan_end(*, actor, plan: SupportPlan, actual_end: dt.date) -> Suppor
         plan.actual_end = actual_end
         plan.save(update_fields=["actual_end", "updated_at"])
         _bump(_locked(plan.case, None))
-        _event(plan.case, "care", actor, _("Support plan ended: %(type)s") % {
-            "type": choices.SupportType(plan.plan_type).label})  # fmt: skip
+        _event(plan.case, "care", actor, gettext_noop("Support plan ended: %(type)s"),
+               {"type": _choice_ref("SupportType", plan.plan_type)})  # fmt: skip
         audit_record(actor=actor, action="case.support_plan_end", obj=plan.case, fields=["support_plans"])
     return plan
 
@@ -958,7 +1031,7 @@ def service_record(*, actor, case: Case, service: str, provider: Organisation, d
                                               delivered_on=delivered_on, notes=notes.strip(),
                                               recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "care", actor, _("Service delivered: %(service)s") % {"service": item.service}, at=now)
+        _event(case, "care", actor, gettext_noop("Service delivered: %(service)s"), {"service": item.service}, at=now)
         audit_record(actor=actor, action="case.service_record", obj=case, fields=["services"])
     return item
 
@@ -968,7 +1041,13 @@ def follow_up_schedule(*, actor, case: Case, due_on: dt.date, with_family: bool 
     with transaction.atomic():
         item = FollowUp.objects.create(case=case, due_on=due_on, with_family=with_family)
         _bump(_locked(case, None))
-        _event(case, "follow_up", actor, _("Follow-up visit planned for %(date)s") % {"date": due_on.isoformat()})
+        _event(
+            case,
+            "follow_up",
+            actor,
+            gettext_noop("Follow-up visit planned for %(date)s"),
+            {"date": {"date": due_on.isoformat()}},
+        )
         audit_record(actor=actor, action="case.follow_up_schedule", obj=case, fields=["follow_ups"])
     return item
 
@@ -991,8 +1070,8 @@ def follow_up_record(*, actor, follow_up: FollowUp, done_on: dt.date, outcome: s
         follow_up.done_on, follow_up.outcome, follow_up.recorded_by = done_on, outcome.strip(), actor
         follow_up.save(update_fields=["done_on", "outcome", "recorded_by", "updated_at"])
         _bump(_locked(case, None))
-        _event(case, "follow_up", actor, _("Follow-up visit recorded (%(date)s)") % {"date": done_on.isoformat()},
-               at=now)  # fmt: skip
+        message = gettext_noop("Follow-up visit recorded (%(date)s)")
+        _event(case, "follow_up", actor, message, {"date": {"date": done_on.isoformat()}}, at=now)
         audit_record(actor=actor, action="case.follow_up_record", obj=case, fields=["follow_ups"])
     return follow_up
 
@@ -1021,8 +1100,8 @@ def related_person_add(*, actor, case: Case, person, role: str, perpetrator_role
         link = RelatedPerson.objects.create(case=case, person=person, role=role, perpetrator_roles=perpetrator_roles,
                                             details=details.strip()[:300])  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "related", actor, _("%(role)s linked: %(name)s") % {
-            "role": choices.RelatedRole(role).label, "name": person.full_name}, at=now)  # fmt: skip
+        _event(case, "related", actor, gettext_noop("%(role)s linked: %(name)s"),
+               {"role": _choice_ref("RelatedRole", role), "name": person.full_name}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.related_add", obj=case, fields=["related_persons"])
     return link
 
@@ -1042,7 +1121,14 @@ def trafficking_event_add(*, actor, case: Case, kind: str, date: dt.date | None 
                                                 district=district, country=country,
                                                 description=description.strip())  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "history", actor, _("%(kind)s event added") % {"kind": choices.EventType(kind).label}, at=now)
+        _event(
+            case,
+            "history",
+            actor,
+            gettext_noop("%(kind)s event added"),
+            {"kind": _choice_ref("EventType", kind)},
+            at=now,
+        )
         audit_record(actor=actor, action="case.trafficking_event_add", obj=case, fields=["trafficking_events"])
     return event
 
@@ -1073,8 +1159,8 @@ def sensitive_note_add(*, actor, case: Case, kind: str, text: str, now: dt.datet
         note = SensitiveNote.objects.create(case=case, kind=kind, ciphertext=ciphertext, key_id=key_id,
                                             recorded_by=actor)  # fmt: skip
         _bump(_locked(case, None))
-        _event(case, "sensitive", actor, _("Sensitive note added: %(kind)s") % {
-            "kind": choices.SensitiveKind(kind).label}, at=now)  # fmt: skip
+        _event(case, "sensitive", actor, gettext_noop("Sensitive note added: %(kind)s"),
+               {"kind": _choice_ref("SensitiveKind", kind)}, at=now)  # fmt: skip
         audit_record(actor=actor, action="case.sensitive_add", obj=case, fields=["sensitive_notes"])
     return note
 

@@ -1,4 +1,5 @@
-"""The cases of a person, on the person's page: `{% load cases_tags %}{% person_cases person request.user %}`."""
+"""Case tags: the cases of a person on the person's page (`{% person_cases person request.user %}`), and
+timeline entries and task titles in the reader's language."""
 
 from __future__ import annotations
 
@@ -22,3 +23,15 @@ def person_cases(person, user) -> dict:
         "may_open": may_open,
         "show": bool(cases) or may_open or policy.has_permission(user, Permission.CASE_VIEW),
     }
+
+
+@register.filter
+def event_text(event) -> str:
+    """A timeline entry in the reader's language: `{{ event|event_text }}`."""
+    return services.event_text(event)
+
+
+@register.filter
+def task_text(task) -> str:
+    """A task's title in the reader's language: `{{ task|task_text }}`."""
+    return services.task_text(task)

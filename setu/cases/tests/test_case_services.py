@@ -206,3 +206,21 @@ def test_an_outsider_cannot_act_on_a_case(np_caseworker, np_other_org, morang):
     with pytest.raises(policy.NotFoundOrForbidden):
         services.case_act(actor=np_other_org, case=case, action="produce_before_cwc", reason="x", revision=None)
     assert AuditEvent.objects.filter(actor_id=np_other_org.pk, outcome="denied").exists()
+
+
+def test_the_timeline_reads_in_the_readers_language(np_caseworker, morang):
+    from django.utils import translation
+
+    case = open_case(np_caseworker, district=morang, age=15)
+    services.case_act(actor=np_caseworker, case=case, action="produce_before_cwc", reason="produced",
+                      revision=case.revision)  # fmt: skip
+    event = case.events.get(kind="stage")
+    assert (
+        event.summary
+        == "Moved from “Rescued or intercepted” to “Produced before the Child Welfare Committee”: produced"
+    )
+    with translation.override("ne"):
+        text = services.event_text(event)
+    assert "उद्धार वा रोकिएको" in text and "बाल कल्याण समितिसमक्ष उपस्थित" in text and text.endswith("produced")
+    with translation.override("hi"):
+        assert "बाल कल्याण समिति के समक्ष प्रस्तुत" in services.event_text(event)

@@ -713,16 +713,16 @@ def test_a_transfer_is_not_shown_to_others(np_caseworker, np_parsa_org, np_trans
 def test_my_tasks_lists_escalations_for_my_role_and_follow_ups_due_soon(np_caseworker, np_transit_home, cared_for,
                                                                         parsa_case, np_parsa_org):  # fmt: skip
     Task.objects.create(case=cared_for, kind="escalation", organisation=np_transit_home, role="caseworker",
-                        title="Deadline passed: in care", due_at=timezone.now())  # fmt: skip
+                        stage=cared_for.stage, title="stored in English", due_at=timezone.now())  # fmt: skip
     Task.objects.create(case=parsa_case, kind="escalation", organisation=np_parsa_org, role="caseworker",
-                        title="Not mine")  # fmt: skip
+                        stage=parsa_case.stage, title="stored in English")  # fmt: skip
     services.follow_up_schedule(actor=np_caseworker, case=cared_for, due_on=timezone.localdate() + dt.timedelta(days=5))
     services.follow_up_schedule(
         actor=np_caseworker, case=cared_for, due_on=timezone.localdate() + dt.timedelta(days=40)
     )
     body = _text(_client(np_caseworker).get(reverse("cases:tasks")))
-    assert "Deadline passed: in care" in body and _url("detail", cared_for) in body
-    assert "Not mine" not in body
+    assert f"Case {cared_for.number} is past its deadline at" in body and _url("detail", cared_for) in body
+    assert parsa_case.number not in body
     assert body.count("Record the visit") == 1
 
 
