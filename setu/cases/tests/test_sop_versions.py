@@ -1,5 +1,6 @@
 """Loading SOP versions: the service, `setu sop`, and the administrators' page."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_a_known_version_number_with_other_content_is_refused(np_admin):
     services.sop_load(actor=np_admin, text=V1)
     with pytest.raises(ValidationError, match="already loaded with other content"):
         services.sop_load(actor=np_admin, text=V1.replace("14, from", "13, from"))
-    assert SopVersion.objects.get().sha256 == services.hashlib.sha256(V1.encode()).hexdigest()
+    assert SopVersion.objects.get().sha256 == hashlib.sha256(V1.encode()).hexdigest()
 
 
 def test_a_malformed_file_is_refused_whole_and_the_running_version_stays(np_admin):
