@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from typing import overload
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,7 +23,7 @@ from setu.cases.models import Case, CaseDocument, FollowUp, SopVersion, Task, Tr
 from setu.cases.services import sop_parse
 from setu.cases.sop.diff import diff
 from setu.people.models import Person
-from setu.people.selectors import MAX_QUERY_LENGTH, person_name_filter
+from setu.people.selectors import MAX_QUERY_LENGTH, ids_in, person_ids_matching, person_name_filter
 
 CASE_OBJECT_TYPE = "cases.case"
 
@@ -95,6 +97,48 @@ def case_list_for(
     if sop_version_id:
         cases = cases.filter(sop_version_id=sop_version_id)
     return cases.select_related("survivor", "organisation", "district", "sop_version")
+
+
+class CaseResults(Sequence[Case]):
+    """A searched case list as its ordered ids, fetched a page at a time (as people.selectors.PersonResults):
+    the database finds the few matching cases through the survivor and number indexes, instead of walking
+    every case newest first until a page is full (docs/performance.md, "Why the search by name missed")."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def count(self, value: object = None) -> int:  # type: ignore[override]  # the paginators call count()
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Case]: ...
+
+    def __getitem__(self, index: int | slice) -> Case | list[Case]:
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            rows = Case.objects.select_related("survivor", "organisation", "district", "sop_version").in_bulk(wanted)
+            return [rows[pk] for pk in wanted if pk in rows]
+        return self[index : index + 1][0]
+
+
+def case_results_for(user, *, query: str = "", **filters) -> QuerySet[Case] | CaseResults:
+    """What the case list and the API list show: `case_list_for`, with a search by survivor or number
+    answered as `CaseResults` when the people search can fetch the matching persons. Same cases, same order."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return case_list_for(user, **filters)
+    person_ids = person_ids_matching(query)
+    if person_ids is None:  # a very broad name: let the database join
+        return case_list_for(user, query=query, **filters)
+    matches = case_list_for(user, **filters).filter(Q(number=query.upper()) | ids_in("survivor_id", person_ids))
+    rows = matches.order_by().values_list("id", "identified_at")
+    return CaseResults([pk for pk, _at in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)])
 
 
 def case_list_audit(user, *, query: str) -> None:

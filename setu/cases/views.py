@@ -87,7 +87,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Permission.CASE_VIEW, object_type=selectors.CASE_OBJECT_TYPE)
     form = CaseSearchForm(request.GET)
     filters = form.filters()
-    cases = selectors.case_list_for(request.user, **filters)
+    cases = selectors.case_results_for(request.user, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.case_list_audit(request.user, query=filters["query"])
     query_string = request.GET.copy()
