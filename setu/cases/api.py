@@ -137,7 +137,7 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
         filters.is_valid(raise_exception=True)
         kwargs = filters.selector_kwargs()
         selectors.case_list_audit(request.user, query=kwargs["query"])
-        page = self.paginate_queryset(selectors.case_results_for(request.user, **kwargs))
+        page = self.paginate_queryset(selectors.case_results_for(request.user, **kwargs))  # type: ignore[arg-type]
         context = {**self.get_serializer_context(), "now": timezone.now()}
         return self.get_paginated_response(CaseSerializer(page, many=True, context=context).data)
 
