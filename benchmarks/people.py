@@ -81,7 +81,7 @@ def seed(count: int) -> list[tuple[str, str, str]]:
             full_name=devanagari or synthetic.full_name_latin,
             given_name=synthetic.given_name.devanagari or synthetic.given_name.latin,
             family_name=synthetic.family_name.devanagari or synthetic.family_name.latin,
-            gender="Feminine" if synthetic.sex == "FEMALE" else "Masculine",
+            gender=synthetic.sex,  # HTCDS values already (setu.web.demo.names.FEMALE, MALE)
             **_birth_fields(synthetic),
             nationality=synthetic.nationality,
             organisation=organisations[index % len(organisations)],

@@ -21,12 +21,17 @@ def _postgres_answers() -> bool:
         return False
 
 
+BENCHMARKS = ("people.py", "cases.py")
+
+
 def main() -> int:
+    """Every benchmark on every database that answers; options given (`--requests N`, `--workers N`) go to each."""
     databases = ["sqlite", "postgres"] if _postgres_answers() else ["sqlite"]
     status = 0
-    for database in databases:
-        print(f"\n=== benchmarks/people.py --database {database}", flush=True)
-        status |= subprocess.call([sys.executable, str(HERE / "people.py"), "--database", database, *sys.argv[1:]])
+    for script in BENCHMARKS:
+        for database in databases:
+            print(f"\n=== benchmarks/{script} --database {database}", flush=True)
+            status |= subprocess.call([sys.executable, str(HERE / script), "--database", database, *sys.argv[1:]])
     return status
 
 

@@ -1,16 +1,19 @@
-"""Seed a demo node: the gazetteer, the agencies of the node's side, one login per role, synthetic people.
+"""Seed a demo node: the gazetteer, the agencies of the node's side, one login per role, synthetic people,
+and survivors' cases moved through SOP v1 (setu.web.demo.cases).
 
-Idempotent: whatever already exists (by organisation name, username, and a person's registering
-organisation + name + sex + home district) is kept and not written again, so re-running changes nothing
-and `setu demo` can seed on every start. Refused unless settings.SETU_DEMO is on: the logins it creates
-share a password printed in the README.
+Idempotent: whatever already exists (by organisation name, username, a person's registering
+organisation + name + sex + home district, and a case by its survivor) is kept and not written again, so
+re-running changes nothing and `setu demo` can seed on every start. Refused unless settings.SETU_DEMO is
+on: the logins it creates share a password printed in the README.
 
 Why the first administrator is written directly: `organisation_create` and `user_create` need an actor
 holding ORGANISATION_MANAGE / USER_MANAGE, and only an administrator's membership grants them. An empty
 node has no administrator, so the administrator's organisation, the administrator and that membership
 are created here with the ORM (as `createsuperuser` would), each recorded in the audit chain under the
 name "seed_demo". Everything else goes through the services, with the administrator as actor for
-organisations and logins, and the frontline user who would register a person as actor for the people.
+organisations and logins, the frontline user who would register a person as actor for the people, and
+for the cases the login whose role the SOP names for each step. When cases were added, one deadline sweep
+runs, as the node's scheduler would, so the demo opens with its escalations.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.db import transaction
 from setu.accounts.models import Membership, Organisation, User
 from setu.accounts.services import membership_grant, organisation_create, user_create
 from setu.audit.services import audit_record
+from setu.cases.deadlines import SweepResult, escalation_sweep
 from setu.cases.services import sop_load
 from setu.cases.sop import SOP_V1_PATH
 from setu.geo.models import BorderPoint, District
@@ -32,6 +36,7 @@ from setu.people.models import Person, Relation
 from setu.people.services import person_add_relation, person_create
 from setu.web.demo import agencies
 from setu.web.demo.agencies import DEMO_PASSWORD, NATIONWIDE, DemoOrganisation
+from setu.web.demo.cases import DEFAULT_CASES, seed_cases
 from setu.web.demo.names import REFERENCE_DATE, SyntheticPerson, generate_persons
 
 DEFAULT_PERSONS = 300
@@ -66,6 +71,8 @@ class SeedReport:
     organisations_created: int = 0
     users_created: int = 0
     persons_created: int = 0
+    cases_created: int = 0
+    sweep: SweepResult | None = None  # the deadline sweep run after adding cases
     # Place names of the demo data that the gazetteer does not know (should stay empty; tests check it).
     unknown_places: set[str] = field(default_factory=set)
 
@@ -74,7 +81,17 @@ class SeedReport:
             f"{self.places_created} places, {self.organisations_created} organisations, "
             f"{self.users_created} logins and {self.persons_created} people created"
         )
-        if not (self.places_created or self.organisations_created or self.users_created or self.persons_created):
+        if self.cases_created:
+            text += f"; {self.cases_created} cases opened and moved through the SOP"
+        if self.sweep is not None:
+            text += f" (deadline sweep: {self.sweep.cases} cases escalated, {self.sweep.tasks} tasks)"
+        if not (
+            self.places_created
+            or self.organisations_created
+            or self.users_created
+            or self.persons_created
+            or self.cases_created
+        ):
             text = "already seeded, nothing to add"
         if self.unknown_places:
             text += f" (places not in the gazetteer, left blank: {', '.join(sorted(self.unknown_places))})"
@@ -113,8 +130,9 @@ class _Places:
         return found
 
 
-def seed_demo(*, persons: int = DEFAULT_PERSONS, node: str | None = None) -> SeedReport:
-    """Load the gazetteer, then add what is missing of the node's demo organisations, logins, SOP and people."""
+def seed_demo(*, persons: int = DEFAULT_PERSONS, cases: int = DEFAULT_CASES, node: str | None = None) -> SeedReport:
+    """Load the gazetteer, then add what is missing of the node's demo organisations, logins, SOP, people and
+    cases (at most `cases`, and no more than there are people to be their survivors)."""
     if not settings.SETU_DEMO:
         raise DemoSeedRefusedError(
             "Demo data is only seeded on a demo node (SETU_DEMO=1): it creates logins with a published password."
@@ -130,6 +148,9 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS, node: str | None = None) -> See
         # The SOP shipped with Setu, loaded by the node's administrator as a real node's would be.
         sop_load(actor=admin, text=SOP_V1_PATH.read_text(encoding="utf-8"))
         _seed_persons(node, persons, users, organisations, places, report)
+        report.cases_created = seed_cases(node=node, count=cases, users=users, organisations=organisations)
+        if report.cases_created:
+            report.sweep = escalation_sweep()
     return report
 
 

@@ -1,6 +1,6 @@
 """Run a handful of child processes as one unit: start, watch, and stop them all together.
 
-Used by `setu demo` for two web servers and two task workers. No Django import.
+Used by `setu demo` for two web servers, two task workers and two schedulers. No Django import.
 
 Each child starts in its own session (process group), so:
 - a Ctrl-C in the terminal reaches only the supervisor, which then stops the children in order, instead
@@ -107,16 +107,25 @@ class Supervisor:
 
     def run_step(self, name: str, argv: list[str], *, env: dict[str, str], cwd: Path) -> int | None:
         """Run one child to completion, its output on ours. None if a stop was requested meanwhile."""
-        child = self.start(name, argv, env=env, cwd=cwd, log_path=None)
+        codes = self.run_steps([(name, argv, env)], cwd=cwd)
+        return None if codes is None else codes[name]
+
+    def run_steps(self, steps: Sequence[tuple[str, list[str], dict[str, str]]], *, cwd: Path) -> dict[str, int] | None:
+        """Run (name, argv, env) children at once, each to completion, their output on ours: {name: exit code}.
+
+        None if a stop was requested meanwhile; the children still running are then stopped.
+        """
+        children = [self.start(name, argv, env=env, cwd=cwd, log_path=None) for name, argv, env in steps]
         try:
-            while child.returncode is None:
+            while any(child.returncode is None for child in children):
                 if self.stopping:
                     return None
                 time.sleep(0.1)
-            return child.returncode
+            return {child.name: child.process.wait() for child in children}
         finally:
-            self._stop([child])
-            self.children.remove(child)
+            self._stop(children)
+            for child in children:
+                self.children.remove(child)
 
     def run_until_stopped(self, poll_interval: float = 0.2) -> None:
         """Block until a stop is requested; raise ChildExitedError if a child ends first."""

@@ -154,10 +154,15 @@ def test_no_serve_seeds_each_node_in_its_own_database(seeded_var_dir):
     assert np_countries == {"NP"}
     assert count(np_db, "people_person") == PERSONS
     assert count(in_db, "people_person") == PERSONS
+    # Survivors' cases, at most one per person (`--cases` defaults to more than there are people here).
+    for database in (np_db, in_db):
+        assert 0 < count(database, "cases_case") <= PERSONS
+        assert count(database, "cases_stagerecord") > count(database, "cases_case")
 
 
 def test_running_the_demo_again_keeps_the_data_as_it_was(seeded_var_dir):
-    tables = ("accounts_user", "accounts_organisation", "accounts_membership", "people_person", "geo_district")
+    tables = ("accounts_user", "accounts_organisation", "accounts_membership", "people_person", "geo_district",
+              "cases_case", "cases_caseevent", "cases_decision", "audit_auditevent")  # fmt: skip
     before = {(db, t): count(seeded_var_dir / db, t) for db in ("np.sqlite3", "in.sqlite3") for t in tables}
     demo = Demo(seeded_var_dir, "--no-serve")
     assert demo.finish(timeout=60) == 0, demo.output
@@ -166,13 +171,24 @@ def test_running_the_demo_again_keeps_the_data_as_it_was(seeded_var_dir):
     assert "already seeded" in demo.output
 
 
+def sweeps_done(database: Path) -> int:
+    """Deadline sweeps the node's task worker has finished (the scheduler enqueues them)."""
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE task_path = ? AND status = ?",
+            ("setu.cases.tasks.sweep_deadlines", "SUCCESSFUL"),
+        ).fetchone()[0]
+
+
 def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir):
     np_port, in_port = free_port(), free_port()
     demo = Demo(seeded_var_dir, "--np-port", str(np_port), "--in-port", str(in_port), "--web-workers", "1")
     try:
         demo.wait_for("Setu demo is ready", timeout=45)
         children = demo.children()
-        assert set(children) == {"np-web", "np-worker", "in-web", "in-worker"}
+        assert set(children) == {
+            "np-web", "np-worker", "np-scheduler", "in-web", "in-worker", "in-scheduler",
+        }  # fmt: skip
         for port, node_name in ((np_port, "Nepal"), (in_port, "India")):
             base = f"http://127.0.0.1:{port}"
             assert get(f"{base}/health/")[0] == 200
@@ -184,6 +200,11 @@ def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir
         final_url, page = sign_in(f"http://127.0.0.1:{np_port}", "np_caseworker", DEMO_PASSWORD)
         assert urllib.parse.urlsplit(final_url).path == "/"
         assert "Kamala Shrestha" in page
+        # Each node's scheduler enqueues the deadline sweep at once, and the node's own worker runs it.
+        for slug in ("np", "in"):
+            log = seeded_var_dir / "log" / f"demo-{slug}-scheduler.log"
+            assert wait_until(lambda log=log: "enqueued setu.cases.tasks.sweep_deadlines" in log.read_text(), 20)
+            assert wait_until(lambda slug=slug: sweeps_done(seeded_var_dir / f"{slug}.sqlite3") >= 1, 30), slug
     finally:
         if demo.process.poll() is None:
             os.kill(demo.process.pid, signal.SIGINT)
@@ -191,6 +212,8 @@ def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir
     assert code == 0, demo.output
     assert "Stopped." in demo.output
     assert wait_until(lambda: not processes_in_groups(set(children.values())), timeout=5)
+    for slug in ("np", "in"):  # stopped by SIGTERM like the others, and it said so
+        assert "scheduler stopped" in (seeded_var_dir / "log" / f"demo-{slug}-scheduler.log").read_text()
 
 
 def test_when_one_process_dies_the_demo_stops_the_rest_and_fails_naming_it(seeded_var_dir):

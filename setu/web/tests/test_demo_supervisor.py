@@ -118,3 +118,16 @@ def test_run_step_returns_the_exit_code(supervisor, tmp_path):
                                cwd=tmp_path)  # fmt: skip
     assert code == 4
     assert supervisor.children == []
+
+
+def test_run_steps_runs_the_children_at_once_and_returns_each_exit_code(supervisor, tmp_path):
+    code = "import sys, time; time.sleep(1); raise SystemExit(int(sys.argv[1]))"
+    started = time.monotonic()
+    steps = [
+        (name, [sys.executable, "-c", code, exit_code], dict(os.environ))
+        for name, exit_code in (("a", "0"), ("b", "3"))
+    ]
+    codes = supervisor.run_steps(steps, cwd=tmp_path)
+    assert codes == {"a": 0, "b": 3}
+    assert time.monotonic() - started < 1.9  # side by side: one after the other takes over 2 s
+    assert supervisor.children == []

@@ -1,9 +1,11 @@
 """`setu demo`: the two-node demo on one machine (what `make demo` runs).
 
-For Nepal and India in turn: migrate the node's own database and seed it (`seed_demo`, idempotent); then
-serve both nodes at once, each with a gunicorn server and a `db_worker` task worker, until Ctrl-C.
+For Nepal and India at once: migrate each node's own database, then seed it (`seed_demo`, idempotent: the
+agencies, logins, people and survivors' cases); then serve both nodes, each with a gunicorn server, a
+`db_worker` task worker and a `scheduler` that enqueues the deadline sweep for it, until Ctrl-C.
 Each node runs in its own processes with its own environment (SETU_NODE, database, var dir, peer URL),
-exactly as two installations would: the command never opens a node's database itself.
+exactly as two installations would: the command never opens a node's database itself. The two nodes are
+migrated and seeded in parallel: a first seed takes most of the start-up time.
 
 Gunicorn rather than runserver: it is what production runs, it shuts down cleanly on SIGTERM, and
 whitenoise serves the static files from the finders while DEBUG is on, so no collectstatic is needed.
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from setu.web.demo.agencies import DEMO_PASSWORD, organisation, users_of
-from setu.web.demo.seed import DEFAULT_PERSONS
+from setu.web.demo.seed import DEFAULT_CASES, DEFAULT_PERSONS
 from setu.web.demo.supervisor import Child, ChildExitedError, Supervisor
 
 NODE_NAMES = {"NP": "Nepal", "IN": "India"}
@@ -127,7 +129,7 @@ def _setu(*args: str) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Run the demo: migrate and seed the Nepal and India nodes (one database each), then serve both "
-        "with a task worker each until Ctrl-C. Prints the URLs and the demo logins."
+        "with a task worker and a scheduler each until Ctrl-C. Prints the URLs and the demo logins."
     )
     # The nodes run their own checks when they start; this process only supervises them.
     requires_system_checks: list[str] = []
@@ -158,6 +160,9 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument(
             "--persons", type=int, default=DEFAULT_PERSONS, help="Synthetic people to seed on each node."
+        )
+        parser.add_argument(
+            "--cases", type=int, default=DEFAULT_CASES, help="Survivors' cases to seed on each node (one per person)."
         )
         parser.add_argument("--web-workers", type=int, default=2, help="Gunicorn workers per node.")
         parser.add_argument(
@@ -204,8 +209,9 @@ class Command(BaseCommand):
             raise CommandError("The Nepal and India nodes need different ports.")
         if nodes[0].database_url == nodes[1].database_url:
             raise CommandError("The two nodes must not share a database: give each its own (they are sovereign).")
-        if options["persons"] < 0:
-            raise CommandError("--persons must be zero or more.")
+        for option in ("persons", "cases"):
+            if options[option] < 0:
+                raise CommandError(f"--{option} must be zero or more.")
         if not options["no_serve"]:
             for node in nodes:
                 if not _port_free(node.host, node.port):
@@ -221,12 +227,15 @@ class Command(BaseCommand):
         for node in nodes:
             if options["reset"] and not self._reset(supervisor, node, nodes, cwd):
                 return
+        for node in nodes:
             self.stdout.write(f"{node.name}: migrating {node.database_label} …")
-            if not self._step(supervisor, node, nodes, cwd, "migrate", "--no-input", "--verbosity", "0"):
-                return
-            self.stdout.write(f"{node.name}: seeding the demo data …")
-            if not self._step(supervisor, node, nodes, cwd, "seed_demo", "--persons", str(options["persons"])):
-                return
+        if not self._steps(supervisor, nodes, cwd, "migrate", "--no-input", "--verbosity", "0"):
+            return
+        self.stdout.write("Seeding the demo data of both nodes (people and cases; a first seed takes a while) …")
+        self.stdout.flush()
+        seed = ("seed_demo", "--persons", str(options["persons"]), "--cases", str(options["cases"]))
+        if not self._steps(supervisor, nodes, cwd, *seed):
+            return
         if options["no_serve"]:
             self._print_logins(nodes)
             return
@@ -251,7 +260,11 @@ class Command(BaseCommand):
                       "--worker-id", f"setu-demo-{node.slug}"),
                 env=env, cwd=cwd, log_path=self._fresh_log(log_dir, f"demo-{node.slug}-worker.log"),
             )  # fmt: skip
-            for child in (web, worker):
+            scheduler = supervisor.start(
+                f"{node.slug}-scheduler", _setu("scheduler"),
+                env=env, cwd=cwd, log_path=self._fresh_log(log_dir, f"demo-{node.slug}-scheduler.log"),
+            )  # fmt: skip
+            for child in (web, worker, scheduler):
                 self.stdout.write(f"  started {child.name} (pid {child.pid}), log {self._relative(child.log_path)}")
         self.stdout.write("Waiting for both nodes to answer …")
         self.stdout.flush()
@@ -266,16 +279,30 @@ class Command(BaseCommand):
         self._print_ready(nodes, log_dir)
         supervisor.run_until_stopped()
 
+    def _steps(self, supervisor: Supervisor, nodes: list[DemoNode], cwd: Path, *args: str) -> bool:
+        """Run one management command on every node at once; False if a stop was requested, CommandError if one
+        failed."""
+        steps = [(f"{node.slug}-{args[0]}", _setu(*args), node.environment(nodes)) for node in nodes]
+        codes = supervisor.run_steps(steps, cwd=cwd)
+        if codes is None:
+            return False
+        for node in nodes:
+            self._check(node, args[0], codes[f"{node.slug}-{args[0]}"])
+        return True
+
+    def _check(self, node: DemoNode, command: str, code: int) -> None:
+        if code != 0:
+            raise CommandError(
+                f"{node.name}: `setu {command}` failed (exit code {code}); see the output above. If the demo "
+                "database is from an older version of the code, `make reset-demo` starts again from empty ones."
+            )
+
     def _step(self, supervisor: Supervisor, node: DemoNode, nodes: list[DemoNode], cwd: Path, *args: str) -> bool:
         """Run one management command on a node; False if a stop was requested, CommandError if it failed."""
         code = supervisor.run_step(f"{node.slug}-{args[0]}", _setu(*args), env=node.environment(nodes), cwd=cwd)
         if code is None:
             return False
-        if code != 0:
-            raise CommandError(
-                f"{node.name}: `setu {args[0]}` failed (exit code {code}); see the output above. If the demo "
-                "database is from an older version of the code, `make reset-demo` starts again from empty ones."
-            )
+        self._check(node, args[0], code)
         return True
 
     def _reset(self, supervisor: Supervisor, node: DemoNode, nodes: list[DemoNode], cwd: Path) -> bool:
@@ -324,7 +351,11 @@ class Command(BaseCommand):
     def _print_ready(self, nodes: list[DemoNode], log_dir: Path) -> None:
         out = self.stdout
         out.write("")
-        out.write(self.style.SUCCESS("Setu demo is ready: two sovereign nodes, each with its own database and worker."))
+        out.write(
+            self.style.SUCCESS(
+                "Setu demo is ready: two sovereign nodes, each with its own database, task worker and scheduler."
+            )
+        )
         out.write("")
         for node in nodes:
             out.write(f"  {node.name:<6}  {node.base_url}/   database {node.database_label}")

@@ -1,4 +1,4 @@
-"""`setu seed_demo`: load the gazetteer and this node's demo agencies, logins and synthetic people.
+"""`setu seed_demo`: load the gazetteer and this node's demo agencies, logins, synthetic people and cases.
 
 Idempotent (re-running adds only what is missing). Refused unless SETU_DEMO is on. `setu demo` runs it
 for both nodes; run it by hand with SETU_ENV=development SETU_DEMO=1 SETU_NODE=NP|IN.
@@ -9,22 +9,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from setu.web.demo.seed import DEFAULT_PERSONS, DemoSeedRefusedError, seed_demo
+from setu.web.demo.seed import DEFAULT_CASES, DEFAULT_PERSONS, DemoSeedRefusedError, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Seed this node with the demo's gazetteer, agencies, one login per role and synthetic people."
+    help = (
+        "Seed this node with the demo's gazetteer, agencies, one login per role, synthetic people and survivors' "
+        "cases moved through the SOP."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--persons", type=int, default=DEFAULT_PERSONS, help=f"Synthetic people (default {DEFAULT_PERSONS})."
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEFAULT_CASES,
+            help=f"Survivors' cases, at most one per person (default {DEFAULT_CASES}).",
+        )
 
     def handle(self, *args, **options) -> None:
-        if options["persons"] < 0:
-            raise CommandError("--persons must be zero or more.")
+        for option in ("persons", "cases"):
+            if options[option] < 0:
+                raise CommandError(f"--{option} must be zero or more.")
         try:
-            report = seed_demo(persons=options["persons"])
+            report = seed_demo(persons=options["persons"], cases=options["cases"])
         except DemoSeedRefusedError as exc:
             raise CommandError(f"{exc} This node has SETU_DEMO off; nothing was written.") from None
         name = settings.SETU_NODE_NAMES[settings.SETU_NODE]
