@@ -37,12 +37,14 @@ from setu.cases.serializers import (
     CaseActSerializer,
     CaseDetailSerializer,
     CaseDocumentSerializer,
+    CaseEditSerializer,
     CaseFilterSerializer,
     CaseOpenSerializer,
     CaseReasonSerializer,
     CaseRevisionSerializer,
     CaseSerializer,
     CaseTaskSerializer,
+    CaseTeamSerializer,
     ConsentSerializer,
     ConsentWithdrawSerializer,
     DecisionSerializer,
@@ -51,6 +53,7 @@ from setu.cases.serializers import (
     RelatedPersonSerializer,
     SensitiveNoteSerializer,
     ServiceDeliverySerializer,
+    SupportPlanEndSerializer,
     SupportPlanSerializer,
     TraffickingEventSerializer,
     TransferAnswerSerializer,
@@ -117,7 +120,7 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
     serializer_class = CaseSerializer
     lookup_field = "public_id"
     queryset = Case.objects.none()
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _case(self, public_id: str, permission: Permission = Permission.CASE_VIEW) -> Case:
         return selectors.case_get_for(self.request.user, public_id, permission=permission)
@@ -153,6 +156,25 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
         data["survivor"] = _person(request.user, data["survivor"], action="case.open")
         case = services.case_open(actor=request.user, **data)
         return self._detail(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseEditSerializer, responses={200: CaseDetailSerializer, 409: OpenApiResponse(
+        description="The case changed since `revision`.")})  # fmt: skip
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        """Change the case's descriptive fields (status, exploitation, places, summary, way home, district)."""
+        case = self._case(public_id, Permission.CASE_WORK)
+        data = _valid(CaseEditSerializer, request)
+        revision = data.pop("revision")
+        return self._detail(services.case_update(actor=request.user, case=case, revision=revision, **data))
+
+    @extend_schema(request=CaseTeamSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def team(self, request: Request, public_id: str) -> Response:
+        """Name the case owner and team (who read the sensitive notes, with supervisors)."""
+        case = self._case(public_id, Permission.CASE_WORK)
+        data = _valid(CaseTeamSerializer, request)
+        case = services.case_set_team(actor=request.user, case=case, owner=data["owner"],
+                                      team=data.get("team", []), revision=data["revision"])  # fmt: skip
+        return self._detail(case)
 
     # --- moving the case -------------------------------------------------------------------------------------
 
@@ -286,6 +308,16 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
         case = self._case(public_id, Permission.CASE_WORK)
         data = _valid(SupportPlanSerializer, request)
         return _created(SupportPlanSerializer, services.support_plan_add(actor=request.user, case=case, **data))
+
+    @extend_schema(parameters=[_path_id("plan_id")], request=SupportPlanEndSerializer,
+                   responses={200: SupportPlanSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"], url_path=r"support-plans/(?P<plan_id>[^/.]+)/end",
+            url_name="support-plan-end")  # fmt: skip
+    def support_plan_end(self, request: Request, public_id: str, plan_id: str) -> Response:
+        case = self._case(public_id, Permission.CASE_WORK)
+        plan = _part_of(request.user, case.support_plans.all(), plan_id, action="case.support_plan_end")
+        data = _valid(SupportPlanEndSerializer, request)
+        return Response(SupportPlanSerializer(services.support_plan_end(actor=request.user, plan=plan, **data)).data)
 
     @extend_schema(request=ServiceDeliverySerializer, responses={201: ServiceDeliverySerializer})
     @action(detail=True, methods=["post"], url_path="services", url_name="services")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from setu.accounts.models import Organisation
+from setu.accounts.models import Organisation, User
 from setu.cases import choices, selectors
 from setu.cases import services as case_services  # CaseDetailSerializer has a field called `services`
 from setu.cases.models import (
@@ -507,6 +507,42 @@ class CaseOpenSerializer(serializers.Serializer):
                                                   help_text="ISO 3166-1 alpha-2.")  # fmt: skip
     summary = serializers.CharField(required=False, allow_blank=True,
                                     help_text="No testimony or health details: those are sensitive notes.")  # fmt: skip
+
+
+class CaseEditSerializer(serializers.Serializer):
+    """A change to the case's descriptive fields; only the fields sent change."""
+
+    revision = serializers.IntegerField(min_value=1, help_text="The case's revision the change was made on.")
+    district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), required=False)
+    path = serializers.ChoiceField(choices=choices.CasePath.choices, required=False)
+    trafficking_status = serializers.ChoiceField(choices=choices.TraffickingStatus.choices, required=False)
+    exploitation_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=choices.ExploitationType.choices), required=False
+    )
+    control_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=choices.ControlMethod.choices), required=False
+    )
+    recruitment_place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    recruitment_district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True
+    )
+    exploitation_place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    exploitation_country = serializers.RegexField(r"^[A-Z]{2}$", required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseTeamSerializer(serializers.Serializer):
+    """The case owner and team, by username; everyone must be able to work on the case."""
+
+    revision = serializers.IntegerField(min_value=1)
+    owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    team = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
+
+
+class SupportPlanEndSerializer(serializers.Serializer):
+    actual_end = serializers.DateField()
 
 
 class CaseActSerializer(serializers.Serializer):

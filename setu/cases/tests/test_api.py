@@ -274,11 +274,10 @@ def test_out_of_scope_missing_and_malformed_cases_are_the_same_404(np_other_org,
     assert (child_case.stage, child_case.revision) == ("rescued", 1)
 
 
-def test_put_patch_and_delete_are_not_offered(np_caseworker, child_case):
+def test_put_and_delete_are_not_offered(np_caseworker, child_case):
     client = _api(np_caseworker)
     assert client.put(_url(child_case), {}, format="json").status_code == 405
-    assert client.patch(_url(child_case), {}, format="json").status_code == 405
-    assert client.delete(_url(child_case)).status_code == 405
+    assert client.delete(_url(child_case)).status_code == 405  # a case is closed, never deleted
 
 
 # --- moving the case -----------------------------------------------------------------------------------------
@@ -633,3 +632,51 @@ def test_the_schema_documents_the_cases_endpoints_without_warnings(client, tmp_p
         assert path in schema.content
     # --fail-on-warn: an endpoint whose types the generator had to guess fails here, not in a client.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_editing_the_case_details_and_its_team(sop_v1, np_caseworker, np_other_org, np_transit_home, morang):
+    case = open_case(np_caseworker, district=morang)
+    colleague = make_user("colleague", "caseworker", np_transit_home)
+    client = _api(np_caseworker)
+
+    response = client.patch(_url(case), {"revision": case.revision, "summary": "Found at a bus park",
+                                         "exploitation_types": ["SexualExploitation"]}, format="json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    case.refresh_from_db()
+    assert case.summary == "Found at a bus park" and case.exploitation_types == ["SexualExploitation"]
+
+    stale = client.patch(_url(case), {"revision": case.revision - 1, "summary": "x"}, format="json")
+    assert stale.status_code == 409
+    bad = client.patch(_url(case), {"revision": case.revision, "exploitation_types": ["Nonsense"]}, format="json")
+    assert bad.status_code == 400 and "exploitation_types" in bad.json()["errors"]
+
+    response = client.post(_url(case, "team/"), {"revision": case.revision, "owner": "colleague",
+                                                 "team": ["np_caseworker"]}, format="json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    case.refresh_from_db()
+    assert case.owner == colleague and set(case.team.values_list("username", flat=True)) == {
+        "colleague",
+        "np_caseworker",
+    }
+    outsider = client.post(_url(case, "team/"), {"revision": case.revision, "owner": "np_other_org"},
+                           format="json")  # fmt: skip
+    assert outsider.status_code == 400 and "Not able to work on this case" in str(outsider.json()["errors"])
+
+
+def test_ending_a_support_plan(sop_v1, np_caseworker, morang):
+    case = open_case(np_caseworker, district=morang, age=25)
+    legal_basis(np_caseworker, case, "care")
+    plan = services.support_plan_add(actor=np_caseworker, case=case, plan_type="Health", objectives="care",
+                                     starts_on=timezone.localdate() - dt.timedelta(days=10))  # fmt: skip
+    client = _api(np_caseworker)
+    early = client.post(
+        _url(case, f"support-plans/{plan.public_id}/end/"),
+        {"actual_end": (timezone.localdate() - dt.timedelta(days=20)).isoformat()},
+        format="json",
+    )
+    assert early.status_code == 400
+    response = client.post(_url(case, f"support-plans/{plan.public_id}/end/"), {"actual_end": _today()},
+                           format="json")  # fmt: skip
+    assert response.status_code == 200 and response.json()["actual_end"] == _today()
+    assert client.post(_url(case, f"support-plans/{NOWHERE}/end/"), {"actual_end": _today()},
+                       format="json").status_code == 404  # fmt: skip
