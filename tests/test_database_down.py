@@ -44,6 +44,7 @@ def server_without_database(tmp_path):
         **os.environ,
         "SETU_ENV": "production",
         "SETU_SECRET_KEY": "x" * 60,
+        "SETU_FIELD_KEYS": "k1:" + "A" * 43 + "=",
         "SETU_ALLOWED_HOSTS": "127.0.0.1",
         "SETU_SSL_REDIRECT": "0",
         "SETU_VAR_DIR": str(tmp_path),

@@ -65,3 +65,17 @@ def test_new_prints_an_entry_that_parses():
     out = io.StringIO()
     call_command("fieldkeys", "new", "k3", stdout=out)
     assert crypto.parse([out.getvalue().strip()]).current_id == "k3"
+
+
+def test_production_does_not_start_without_field_keys(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SETU_", "DJANGO_"))}
+    env.update({"SETU_ENV": "production", "SETU_SECRET_KEY": "x" * 60, "SETU_ALLOWED_HOSTS": "setu.example.org",
+                "SETU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})  # fmt: skip
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "SETU_FIELD_KEYS must be set" in result.stderr
