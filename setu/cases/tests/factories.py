@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ CHECKLIST = [
 ]  # fmt: skip
 
 
+_NUMBERS = itertools.count(1)
+
+
 def load_v1():
     return services.sop_load(actor=None, text=SOP_V1_PATH.read_text(encoding="utf-8"))
 
@@ -26,7 +30,13 @@ def open_case(actor, *, district, age: int = 16, identified_at: dt.datetime | No
     if not SopVersion.objects.filter(is_current=True).exists():
         load_v1()
     organisation = kwargs.pop("organisation", None) or actor.memberships.first().organisation
-    survivor = survivor or PersonFactory(organisation=organisation, location_district=district, nationality="NP")
+    # A fixed kind of name, not Faker's: a random name could match another test's name search by its sound.
+    survivor = survivor or PersonFactory(
+        full_name=f"Bimala Lama {next(_NUMBERS)}",
+        organisation=organisation,
+        location_district=district,
+        nationality="NP",
+    )
     return services.case_open(
         actor=actor, survivor=survivor, district=district, organisation=organisation,
         identified_at=identified_at or timezone.now() - dt.timedelta(hours=2), age_at_identification=age, **kwargs,
