@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "setu.geo",
     "setu.people",
     "setu.cases",
+    "setu.exchange",
     "setu.web",
 ]
 
@@ -143,6 +144,8 @@ TASKS = {
 }
 if SETU_ENV == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The node's Ed25519 signing keys for exchange messages: files outside the database (setu.exchange.keys).
+SETU_NODE_KEY_DIR = Path(env_str("SETU_NODE_KEY_DIR") or VAR_DIR / f"keys-{SETU_NODE.lower()}")
 # How often `setu scheduler` enqueues the deadline and escalation sweep.
 SETU_SWEEP_INTERVAL_SECONDS = env_int("SETU_SWEEP_INTERVAL_SECONDS", 300)
 

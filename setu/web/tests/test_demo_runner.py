@@ -7,6 +7,7 @@ each of them starts in seconds. Together they take well under a minute.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -160,9 +161,25 @@ def test_no_serve_seeds_each_node_in_its_own_database(seeded_var_dir):
         assert count(database, "cases_stagerecord") > count(database, "cases_case")
 
 
+def test_the_demo_nodes_have_signing_keys_and_know_each_others(seeded_var_dir):
+    published = {
+        code: json.loads((seeded_var_dir / f"keyset-{code.lower()}.json").read_text())
+        for code in ("NP", "IN")
+    }  # fmt: skip
+    for code, other in (("NP", "IN"), ("IN", "NP")):
+        assert (seeded_var_dir / f"keys-{code.lower()}" / "keys.json").exists()
+        with sqlite3.connect(seeded_var_dir / f"{code.lower()}.sqlite3") as db:
+            peers = list(db.execute("SELECT code FROM exchange_peer"))
+            kids = {row[0] for row in db.execute("SELECT kid FROM exchange_peerkey")}
+        assert peers == [(other,)]
+        assert kids == {key["kid"] for key in published[other]["keys"]}
+        assert all("d" not in key for key in published[code]["keys"])  # only public keys are written out
+
+
 def test_running_the_demo_again_keeps_the_data_as_it_was(seeded_var_dir):
     tables = ("accounts_user", "accounts_organisation", "accounts_membership", "people_person", "geo_district",
-              "cases_case", "cases_caseevent", "cases_decision", "audit_auditevent")  # fmt: skip
+              "cases_case", "cases_caseevent", "cases_decision", "exchange_peer", "exchange_peerkey",
+              "audit_auditevent")  # fmt: skip
     before = {(db, t): count(seeded_var_dir / db, t) for db in ("np.sqlite3", "in.sqlite3") for t in tables}
     demo = Demo(seeded_var_dir, "--no-serve")
     assert demo.finish(timeout=60) == 0, demo.output

@@ -13,6 +13,7 @@ whitenoise serves the static files from the finders while DEBUG is on, so no col
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -26,6 +27,8 @@ import dj_database_url
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from setu.exchange.keys import STATE_FILE as KEY_STATE_FILE
+from setu.exchange.keys import NodeKeys
 from setu.web.demo.agencies import DEMO_PASSWORD, organisation, users_of
 from setu.web.demo.seed import DEFAULT_CASES, DEFAULT_PERSONS
 from setu.web.demo.supervisor import Child, ChildExitedError, Supervisor
@@ -236,6 +239,8 @@ class Command(BaseCommand):
         seed = ("seed_demo", "--persons", str(options["persons"]), "--cases", str(options["cases"]))
         if not self._steps(supervisor, nodes, cwd, *seed):
             return
+        if not self._peer(supervisor, nodes, cwd):
+            return
         if options["no_serve"]:
             self._print_logins(nodes)
             return
@@ -288,6 +293,29 @@ class Command(BaseCommand):
             return False
         for node in nodes:
             self._check(node, args[0], codes[f"{node.slug}-{args[0]}"])
+        return True
+
+    def _peer(self, supervisor: Supervisor, nodes: list[DemoNode], cwd: Path) -> bool:
+        """Give each node its signing key (once: `setu node init`), and register each node's public keys on the
+        others (`setu peer add`, as two real nodes' administrators would, with the key set each publishes)."""
+        for node in nodes:
+            keys = NodeKeys(node.var_dir / f"keys-{node.slug}")
+            if not (keys.directory / KEY_STATE_FILE).exists():
+                keys.init()
+            published = {
+                "node": node.code,
+                "keys": [{**k.jwk, "kid": k.kid, "alg": "EdDSA", "use": "sig"} for k in keys.listing()
+                         if k.state != "retired"],
+            }  # fmt: skip
+            (node.var_dir / f"keyset-{node.slug}.json").write_text(json.dumps(published, indent=2), encoding="utf-8")
+        self.stdout.write("Peering the nodes (each registers the other's public signing keys) …")
+        for node in nodes:
+            for peer in nodes:
+                if peer is not node and not self._step(
+                    supervisor, node, nodes, cwd, "peer", "add", peer.code, peer.base_url,
+                    str(peer.var_dir / f"keyset-{peer.slug}.json"),
+                ):  # fmt: skip
+                    return False
         return True
 
     def _check(self, node: DemoNode, command: str, code: int) -> None:

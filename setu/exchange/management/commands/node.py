@@ -1,0 +1,49 @@
+"""`setu node init|show|rotate|retire KID`: this node's Ed25519 signing keys (setu.exchange.keys)."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from setu.exchange.keys import NodeKeyError, node_keys
+
+
+class Command(BaseCommand):
+    help = "This node's signing keys for exchange messages: init, show, rotate, retire."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="command", required=True)
+        sub.add_parser("init", help="Create the key directory and the first key (refused if one exists).")
+        show = sub.add_parser("show", help="The keys, their state, and the public keys (JWK) peers need.")
+        show.add_argument("--json", action="store_true", help="The public JWK set, for `setu peer add`.")
+        sub.add_parser("rotate", help="Make a new signing key; earlier keys still verify until retired.")
+        retire = sub.add_parser("retire", help="Stop verifying with an earlier key.")
+        retire.add_argument("kid")
+
+    def handle(self, *args, command: str, **options):
+        keys = node_keys()
+        try:
+            if command == "init":
+                kid = keys.init()
+                self.stdout.write(
+                    self.style.SUCCESS(f"Node {settings.SETU_NODE}: key {kid} created in {keys.directory}.")
+                )
+            elif command == "rotate":
+                kid = keys.rotate()
+                self.stdout.write(
+                    self.style.SUCCESS(f"Key {kid} now signs; give peers its public key, then retire the old one.")
+                )
+            elif command == "retire":
+                keys.retire(options["kid"])
+                self.stdout.write(self.style.SUCCESS(f"Key {options['kid']} retired: it no longer verifies."))
+            elif options.get("json"):
+                jwks = [{**info.jwk, "kid": info.kid, "use": "sig", "alg": "EdDSA"} for info in keys.listing()
+                        if info.state != "retired"]  # fmt: skip
+                self.stdout.write(json.dumps({"node": settings.SETU_NODE, "keys": jwks}, indent=2))
+            else:
+                for info in keys.listing():
+                    self.stdout.write(f"{info.kid}  {info.state:<8}  created {info.created_at}  x={info.jwk['x']}")
+        except NodeKeyError as exc:
+            raise CommandError(str(exc)) from exc
