@@ -82,6 +82,12 @@ class NodeKeys:
             for item in state["keys"]
         ]  # fmt: skip
 
+    def published(self, node: str) -> dict:
+        """The public key set a peer registers (`setu node show --json`): every key that still verifies."""
+        keys = [{**info.jwk, "kid": info.kid, "use": "sig", "alg": "EdDSA"} for info in self.listing()
+                if info.state != "retired"]  # fmt: skip
+        return {"node": node, "keys": keys}
+
     def current(self) -> tuple[str, Ed25519PrivateKey]:
         """(kid, private key) of the key that signs."""
         state = self._state()

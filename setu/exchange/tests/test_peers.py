@@ -21,7 +21,7 @@ def india_keyset(tmp_path):
     keys = NodeKeys(tmp_path / "in-keys")
     keys.init()
     keys.rotate()
-    published = {"node": "IN", "keys": [{**k.jwk, "kid": k.kid, "alg": "EdDSA", "use": "sig"} for k in keys.listing()]}
+    published = keys.published("IN")
     path = tmp_path / "in.json"
     path.write_text(json.dumps(published))
     return path, published

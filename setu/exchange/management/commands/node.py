@@ -39,9 +39,7 @@ class Command(BaseCommand):
                 keys.retire(options["kid"])
                 self.stdout.write(self.style.SUCCESS(f"Key {options['kid']} retired: it no longer verifies."))
             elif options.get("json"):
-                jwks = [{**info.jwk, "kid": info.kid, "use": "sig", "alg": "EdDSA"} for info in keys.listing()
-                        if info.state != "retired"]  # fmt: skip
-                self.stdout.write(json.dumps({"node": settings.SETU_NODE, "keys": jwks}, indent=2))
+                self.stdout.write(json.dumps(keys.published(settings.SETU_NODE), indent=2))
             else:
                 for info in keys.listing():
                     self.stdout.write(f"{info.kid}  {info.state:<8}  created {info.created_at}  x={info.jwk['x']}")

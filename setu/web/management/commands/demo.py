@@ -302,11 +302,7 @@ class Command(BaseCommand):
             keys = NodeKeys(node.var_dir / f"keys-{node.slug}")
             if not (keys.directory / KEY_STATE_FILE).exists():
                 keys.init()
-            published = {
-                "node": node.code,
-                "keys": [{**k.jwk, "kid": k.kid, "alg": "EdDSA", "use": "sig"} for k in keys.listing()
-                         if k.state != "retired"],
-            }  # fmt: skip
+            published = keys.published(node.code)
             (node.var_dir / f"keyset-{node.slug}.json").write_text(json.dumps(published, indent=2), encoding="utf-8")
         self.stdout.write("Peering the nodes (each registers the other's public signing keys) …")
         for node in nodes:
