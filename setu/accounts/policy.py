@@ -63,6 +63,11 @@ def _memberships(user) -> list:
     return cache
 
 
+def memberships(user) -> list:
+    """The user's active memberships, read once per request (see `_memberships`)."""
+    return _memberships(user)
+
+
 def grants(user, permission: Permission) -> Grant:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING

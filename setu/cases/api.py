@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,25 +60,10 @@ from setu.cases.serializers import (
     TransferRequestSerializer,
     TransferSerializer,
 )
+from setu.core.http import protected_file
 from setu.people.models import Person
 
 # --- access helpers ------------------------------------------------------------------------------------------
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-def _part_of(user, items: QuerySet, public_id: Any, *, action: str) -> Any:
-    """A record of a case the caller already reached, by its public id; else the audited 404."""
-    key = _uuid(public_id)
-    item = items.filter(public_id=key).first() if key else None
-    if item is None:
-        policy.deny(user, action, object_type=items.model._meta.label_lower, object_id=str(public_id)[:64])
-    return item
 
 
 def _person(user, public_id: uuid.UUID, *, action: str) -> Person:
@@ -242,7 +227,9 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
             url_name="consent-withdraw")  # fmt: skip
     def consent_withdraw(self, request: Request, public_id: str, consent_id: str) -> Response:
         case = self._case(public_id, Permission.CASE_WORK)
-        consent = _part_of(request.user, case.consents.all(), consent_id, action="case.consent_withdraw")
+        consent = selectors.case_record_for(
+            request.user, case.consents.all(), consent_id, action="case.consent_withdraw"
+        )
         data = _valid(ConsentWithdrawSerializer, request)
         consent = services.consent_withdraw(actor=request.user, consent=consent, reason=data.get("reason", ""))
         return Response(ConsentSerializer(consent).data)
@@ -283,15 +270,8 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
     def document_file(self, request: Request, public_id: str, document_id: str) -> FileResponse:
         """The stored file, as an attachment, after the access check (audited)."""
         document = selectors.document_get_for(request.user, public_id, document_id)
-        extension = document.file.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-            filename=document.original_name or f"document-{document.public_id}.{extension}",
-        )  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cross-Origin-Resource-Policy"] = "same-origin"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return protected_file(document.file.open("rb"), content_type=document.content_type,
+                              filename=document.download_name)  # fmt: skip
 
     @extend_schema(request=AssessmentSerializer, responses={201: AssessmentSerializer})
     @action(detail=True, methods=["post"])
@@ -315,7 +295,9 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
             url_name="support-plan-end")  # fmt: skip
     def support_plan_end(self, request: Request, public_id: str, plan_id: str) -> Response:
         case = self._case(public_id, Permission.CASE_WORK)
-        plan = _part_of(request.user, case.support_plans.all(), plan_id, action="case.support_plan_end")
+        plan = selectors.case_record_for(
+            request.user, case.support_plans.all(), plan_id, action="case.support_plan_end"
+        )
         data = _valid(SupportPlanEndSerializer, request)
         return Response(SupportPlanSerializer(services.support_plan_end(actor=request.user, plan=plan, **data)).data)
 
@@ -342,7 +324,9 @@ class CaseViewSet(ConflictAs409, viewsets.GenericViewSet):
     def follow_up_record(self, request: Request, public_id: str, follow_up_id: str) -> Response:
         """Record a visit; one that contacts the family needs consent (or a legal basis) for family contact."""
         case = self._case(public_id, Permission.CASE_WORK)
-        visit = _part_of(request.user, case.follow_ups.all(), follow_up_id, action="case.follow_up_record")
+        visit = selectors.case_record_for(
+            request.user, case.follow_ups.all(), follow_up_id, action="case.follow_up_record"
+        )
         data = _valid(FollowUpRecordSerializer, request)
         return Response(FollowUpSerializer(services.follow_up_record(actor=request.user, follow_up=visit, **data)).data)
 
@@ -412,6 +396,5 @@ class CaseTaskViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         """The caller's open tasks: their own, and those of a role they hold in the task's organisation."""
         policy.require(request.user, Permission.CASE_VIEW, object_type="cases.task")
-        tasks = selectors.my_tasks(request.user).select_related("case__survivor", "case__sop_version", "organisation")
-        page = self.paginate_queryset(tasks)
+        page = self.paginate_queryset(selectors.my_tasks(request.user))
         return self.get_paginated_response(CaseTaskSerializer(page, many=True).data)

@@ -215,6 +215,14 @@ class CaseDocument(PublicIdModel):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        """A name the server makes (the uploader's file name is never put in a response header)."""
+        return f"{self.doc_type}-{self.public_id}.{self.file.name.rsplit('.', 1)[-1]}"
+
 
 class Decision(PublicIdModel):
     """A first-class decision: who decided, for which organisation, when, on what basis, with what outcome,

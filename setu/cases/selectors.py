@@ -8,9 +8,6 @@ user is on. Missing and forbidden look the same (a 404); every read and every re
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Sequence
-from typing import overload
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +19,8 @@ from setu.cases import choices
 from setu.cases.models import Case, CaseDocument, FollowUp, SopVersion, Task, Transfer
 from setu.cases.services import sop_parse
 from setu.cases.sop.diff import diff
+from setu.core.ids import as_uuid
+from setu.core.paging import IdResults
 from setu.people.models import Person
 from setu.people.selectors import MAX_QUERY_LENGTH, ids_in, person_ids_matching, person_name_filter
 
@@ -99,32 +98,13 @@ def case_list_for(
     return cases.select_related("survivor", "organisation", "district", "sop_version")
 
 
-class CaseResults(Sequence[Case]):
-    """A searched case list as its ordered ids, fetched a page at a time (as people.selectors.PersonResults):
-    the database finds the few matching cases through the survivor and number indexes, instead of walking
-    every case newest first until a page is full (docs/performance.md, "Why the search by name missed")."""
+class CaseResults(IdResults[Case]):
+    """A searched case list as its ordered ids, a page fetched at a time (setu.core.paging): the database finds
+    the few matching cases through the survivor and number indexes, instead of walking every case newest first
+    until a page is full (docs/performance.md, "What made the search by name fast")."""
 
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
-
-    def count(self, value: object = None) -> int:  # type: ignore[override]  # the paginators call count()
-        return len(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Case: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Case]: ...
-
-    def __getitem__(self, index: int | slice) -> Case | list[Case]:
-        if isinstance(index, slice):
-            wanted = self.ids[index]
-            rows = Case.objects.select_related("survivor", "organisation", "district", "sop_version").in_bulk(wanted)
-            return [rows[pk] for pk in wanted if pk in rows]
-        return self[index : index + 1][0]
+    model = Case
+    related = ("survivor", "organisation", "district", "sop_version")
 
 
 def case_results_for(user, *, query: str = "", **filters) -> QuerySet[Case] | CaseResults:
@@ -146,18 +126,9 @@ def case_list_audit(user, *, query: str) -> None:
     audit_record(actor=user, action="case.search", object_type=CASE_OBJECT_TYPE, fields=["q"] if query else [])
 
 
-def _as_uuid(value) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def case_get_for(user, public_id, *, permission: Permission = Permission.CASE_VIEW) -> Case:
     """The case if `permission` reaches it (or the user is on its team); else an audited 404."""
-    key = _as_uuid(public_id)
+    key = as_uuid(public_id)
     q = _scope_q(user, permission)
     case = (
         Case.objects.select_related("survivor", "organisation", "district", "sop_version", "owner")
@@ -182,7 +153,7 @@ def case_can_work(user, case: Case) -> bool:
 
 def document_get_for(user, case_public_id, document_public_id) -> CaseDocument:
     case = case_get_for(user, case_public_id)
-    key = _as_uuid(document_public_id)
+    key = as_uuid(document_public_id)
     document = case.documents.filter(public_id=key).first() if key is not None else None
     if document is None:
         audit_denied(actor=user, action="case.document_view", object_type="cases.casedocument",
@@ -192,19 +163,30 @@ def document_get_for(user, case_public_id, document_public_id) -> CaseDocument:
     return document
 
 
+def case_record_for(user, records: QuerySet, public_id, *, action: str):
+    """One record of a case the user already reached (a consent, a visit, a plan), by its public id; else the
+    audited 404. `records` is the case's related manager, filtered to those the action applies to."""
+    key = as_uuid(public_id)
+    record = records.filter(public_id=key).first() if key is not None else None
+    if record is None:
+        policy.deny(user, action, object_type=records.model._meta.label_lower, object_id=str(public_id)[:64])
+    return record
+
+
 def timeline(case: Case):
     return case.events.select_related("actor", "organisation", "case__sop_version", "case__organisation")
 
 
 def my_tasks(user) -> QuerySet[Task]:
-    """Open tasks for the user: their own, and those of a role they hold in the task's organisation."""
-    memberships = policy.active_memberships(user)
-    q = Q(user_id=user.pk)
-    for m in memberships:
-        q |= Q(organisation_id=m.organisation_id, role=m.role) | Q(organisation_id=m.organisation_id, role="")
-    return Task.objects.filter(q, done_at__isnull=True, user__isnull=True).select_related(
-        "case", "case__survivor", "organisation"
-    ) | Task.objects.filter(user_id=user.pk, done_at__isnull=True).select_related("case", "case__survivor")
+    """Open tasks for the user: their own, and those of a role they hold in the task's organisation (a task
+    with no role is for everyone there)."""
+    posts = Q(pk__in=[])  # no membership: no organisation's tasks
+    for m in policy.memberships(user):
+        posts |= Q(organisation_id=m.organisation_id, role__in=[m.role, ""])
+    # The relations a task's title reads (setu.cases.services.task_text): one query for the whole list.
+    return Task.objects.filter(
+        Q(user_id=user.pk) | (Q(user__isnull=True) & posts), done_at__isnull=True
+    ).select_related("case__survivor", "case__sop_version", "case__organisation", "organisation")
 
 
 def overdue_cases_for(user, *, organisation_id: int | None = None, now: dt.datetime | None = None) -> QuerySet[Case]:
@@ -230,7 +212,7 @@ def transfer_can_answer(user, transfer: Transfer) -> bool:
 def transfer_get_for(user, public_id) -> Transfer:
     """A transfer, for the receiving organisation (which may not see the case yet) or for whoever sees its
     case; else an audited 404. The one access function for a transfer."""
-    key = _as_uuid(public_id)
+    key = as_uuid(public_id)
     transfer = (
         Transfer.objects.select_related(
             "case", "case__sop_version", "case__district", "from_organisation", "to_organisation", "requested_by"

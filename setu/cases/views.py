@@ -5,7 +5,6 @@ nothing: 400 for a rule (SOP, consent, validation), 409 when someone else change
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +57,7 @@ from setu.cases.forms import (
     TransferForm,
 )
 from setu.cases.models import Case, Transfer
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, protected_file
 from setu.people import selectors as people_selectors
 from setu.people.forms import ServiceErrorsMixin
 
@@ -507,28 +506,15 @@ def document_add(request: AuthedRequest, case_id) -> HttpResponse:
 def document(request: AuthedRequest, case_id, document_id) -> FileResponse:
     """A case document, only after the access check, always as a download (never shown in the page)."""
     stored = selectors.document_get_for(request.user, case_id, document_id)
-    extension = services.DOCUMENT_TYPES.get(stored.content_type, "bin")
-    response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, as_attachment=True,
-        filename=f"{stored.doc_type}-{stored.public_id}.{extension}",
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _item(queryset, public_id: uuid.UUID):
-    item = queryset.filter(public_id=public_id).first()
-    if item is None:
-        raise policy.NotFoundOrForbidden()
-    return item
+    return protected_file(stored.file.open("rb"), content_type=stored.content_type, filename=stored.download_name)
 
 
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: AuthedRequest, case_id, consent_id) -> HttpResponse:
     case = _work_case(request, case_id)
-    consent = _item(case.consents.filter(withdrawn_at__isnull=True), consent_id)
+    consent = selectors.case_record_for(
+        request.user, case.consents.filter(withdrawn_at__isnull=True), consent_id, action="case.consent_withdraw"
+    )
     form = ConsentWithdrawForm(_data(request))
     return _form_page(
         request, case, form,
@@ -541,7 +527,9 @@ def consent_withdraw(request: AuthedRequest, case_id, consent_id) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: AuthedRequest, case_id, follow_up_id) -> HttpResponse:
     case = _work_case(request, case_id)
-    visit = _item(case.follow_ups.filter(done_on__isnull=True), follow_up_id)
+    visit = selectors.case_record_for(
+        request.user, case.follow_ups.filter(done_on__isnull=True), follow_up_id, action="case.follow_up_record"
+    )
     form = FollowUpRecordForm(_data(request), calendar=_calendar(request))
     return _form_page(
         request, case, form,
@@ -554,7 +542,9 @@ def follow_up_record(request: AuthedRequest, case_id, follow_up_id) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def support_plan_end(request: AuthedRequest, case_id, plan_id) -> HttpResponse:
     case = _work_case(request, case_id)
-    plan = _item(case.support_plans.filter(actual_end__isnull=True), plan_id)
+    plan = selectors.case_record_for(
+        request.user, case.support_plans.filter(actual_end__isnull=True), plan_id, action="case.support_plan_end"
+    )
     form = SupportPlanEndForm(_data(request), calendar=_calendar(request))
     return _form_page(
         request, case, form,

@@ -7,10 +7,7 @@ look the same (NotFoundOrForbidden, a 404); every read and every refusal is audi
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from django.conf import settings
 from django.db import connection
@@ -21,6 +18,8 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_denied, audit_record
 from setu.core import text
+from setu.core.ids import as_uuid
+from setu.core.paging import IdResults
 from setu.people import rules
 from setu.people.models import IdentityDocument, Person, PersonSearchToken, PhoneNumber, Photo, Relation
 
@@ -106,32 +105,11 @@ def _search(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
     return persons.filter(matches.q).annotate(search_rank=rank).order_by("search_rank", "-id")
 
 
-class PersonResults(Sequence[Person]):
-    """Search results as an ordered list of ids, fetched a page at a time: what the paginators of the
-    pages and the API need (`count()` and slicing), without counting and sorting the matches in the
-    database once for the count and again for each page (docs/performance.md)."""
+class PersonResults(IdResults[Person]):
+    """Person search results as their ordered ids, a page fetched at a time (setu.core.paging)."""
 
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
-
-    def count(self, value: object = None) -> int:  # type: ignore[override]  # the paginators call count()
-        return len(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Person: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Person]: ...
-
-    def __getitem__(self, index: int | slice) -> Person | list[Person]:
-        if isinstance(index, slice):
-            wanted = self.ids[index]
-            rows = Person.objects.select_related("organisation", "location_district").in_bulk(wanted)
-            return [rows[pk] for pk in wanted if pk in rows]
-        return self[index : index + 1][0]
+    model = Person
+    related = ("organisation", "location_district")
 
 
 def person_results_for(
@@ -230,22 +208,13 @@ def person_search_audit(user, *, query: str) -> None:
     audit_record(actor=user, action="person.search", object_type=PERSON_OBJECT_TYPE, fields=["q"] if query else [])
 
 
-def _as_uuid(value) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def person_get_for(user, public_id, *, permission: Permission = Permission.PERSON_VIEW) -> Person:
     """The person with `public_id` if `permission` reaches them; else an audited NotFoundOrForbidden.
 
     `permission=PERSON_EDIT` fetches for an edit form. Either way the read is audited as person.view.
     """
     grant = policy.grants(user, permission)
-    key = _as_uuid(public_id)
+    key = as_uuid(public_id)
     person = (
         Person.objects.select_related(
             "organisation", "location_district", "home_district", "home_local_level", "created_by"
@@ -290,8 +259,8 @@ def person_relations_for(user, person: Person) -> dict[str, list[Relation]]:
 def photo_get_for(user, person_public_id, photo_public_id) -> Photo:
     """A photo, if PERSON_PHOTO_VIEW reaches its person; audited either way like a person read."""
     grant = policy.grants(user, Permission.PERSON_PHOTO_VIEW)
-    key = _as_uuid(photo_public_id)
-    person_key = _as_uuid(person_public_id)
+    key = as_uuid(photo_public_id)
+    person_key = as_uuid(person_public_id)
     photo = (
         Photo.objects.select_related("person").filter(public_id=key, person__public_id=person_key).first()
         if key is not None and person_key is not None

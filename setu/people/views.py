@@ -21,7 +21,7 @@ from setu.accounts import policy
 from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.core.formfields import CalendarFormMixin
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, protected_file
 from setu.geo.models import LocalLevel
 from setu.people import selectors, services
 from setu.people.forms import (
@@ -227,12 +227,8 @@ def photo(request: AuthedRequest, public_id, photo_id) -> FileResponse:
     """A stored photo, only after the access check; `?size=thumb` for the small one. Never cached."""
     stored = selectors.photo_get_for(request.user, public_id, photo_id)
     field = stored.thumbnail if request.GET.get("size") == "thumb" else stored.image
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="photo-{stored.public_id}.jpg"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return protected_file(field.open("rb"), content_type="image/jpeg", filename=f"photo-{stored.public_id}.jpg",
+                          as_attachment=False)  # fmt: skip
 
 
 @require_POST

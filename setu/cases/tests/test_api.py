@@ -570,7 +570,8 @@ def test_documents_are_uploaded_checked_and_downloaded_as_attachments(settings, 
     download = client.get(_url(child_case, f"documents/{meta['id']}/file/"))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"] == 'attachment; filename="order.pdf"'
+    # A name the server makes: the uploader's file name never goes into a response header.
+    assert download["Content-Disposition"] == f'attachment; filename="cwc_order-{meta["id"]}.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff" and download["Cache-Control"] == "no-store"
     assert b"".join(download.streaming_content) == PDF
     assert AuditEvent.objects.filter(action="case.document_view", object_id=meta["id"]).exists()

@@ -851,3 +851,24 @@ def test_lists_render_when_empty(np_caseworker):
     for name in ("list", "tasks", "overdue"):
         assert client.get(reverse(f"cases:{name}")).status_code == 200
     assert "No case matches." in _text(client.get(reverse("cases:list")))
+
+
+def test_my_tasks_costs_the_same_queries_however_many_tasks(np_caseworker, np_transit_home, morang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client = _client(np_caseworker)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cases:tasks")).status_code == 200
+        return len(captured)
+
+    def escalate(case):
+        Task.objects.create(case=case, kind="escalation", organisation=np_transit_home, role="caseworker",
+                            stage=case.stage, title="stored in English")  # fmt: skip
+
+    escalate(open_case(np_caseworker, district=morang))
+    one = queries()
+    for _ in range(4):
+        escalate(open_case(np_caseworker, district=morang))
+    assert queries() == one
