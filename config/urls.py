@@ -22,6 +22,7 @@ urlpatterns = [
     path("places/", include("setu.geo.urls")),
     path("people/", include("setu.people.urls")),
     path("cases/", include("setu.cases.urls")),
+    path("exchange/", include("setu.exchange.urls")),
     path("", include("setu.web.urls")),
 ]
 

@@ -113,6 +113,7 @@ class ClosureReason(models.TextChoices):
 
     REINTEGRATED = "reintegrated", _("Reintegrated: follow-up complete")
     REFERRED = "referred", _("Referred to another organisation")
+    REPATRIATED = "repatriated", _("Repatriated: the case went to her country's node")
     NOT_A_VICTIM = "not_a_victim", _("Found not to be a victim")
     DECLINED = "declined", _("Survivor declined further support")
     LOST_CONTACT = "lost_contact", _("Contact lost")
@@ -219,3 +220,4 @@ class SensitiveKind(models.TextChoices):
 class TaskKind(models.TextChoices):
     ESCALATION = "escalation", _("Deadline passed")
     TRANSFER = "transfer", _("Transfer to accept or refuse")
+    EXCHANGE = "exchange", _("Message from the other country")

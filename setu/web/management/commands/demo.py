@@ -2,7 +2,8 @@
 
 For Nepal and India at once: migrate each node's own database, then seed it (`seed_demo`, idempotent: the
 agencies, logins, people and survivors' cases); then serve both nodes, each with a gunicorn server, a
-`db_worker` task worker and a `scheduler` that enqueues the deadline sweep for it, until Ctrl-C.
+`db_worker` task worker, a `scheduler` that enqueues the deadline sweep for it, and a `relay` that
+delivers exchange messages to the other node, until Ctrl-C.
 Each node runs in its own processes with its own environment (SETU_NODE, database, var dir, peer URL),
 exactly as two installations would: the command never opens a node's database itself. The two nodes are
 migrated and seeded in parallel: a first seed takes most of the start-up time.
@@ -132,7 +133,7 @@ def _setu(*args: str) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Run the demo: migrate and seed the Nepal and India nodes (one database each), then serve both "
-        "with a task worker and a scheduler each until Ctrl-C. Prints the URLs and the demo logins."
+        "with a task worker, a scheduler and an exchange relay each until Ctrl-C. Prints the URLs and the demo logins."
     )
     # The nodes run their own checks when they start; this process only supervises them.
     requires_system_checks: list[str] = []
@@ -269,7 +270,11 @@ class Command(BaseCommand):
                 f"{node.slug}-scheduler", _setu("scheduler"),
                 env=env, cwd=cwd, log_path=self._fresh_log(log_dir, f"demo-{node.slug}-scheduler.log"),
             )  # fmt: skip
-            for child in (web, worker, scheduler):
+            relay = supervisor.start(
+                f"{node.slug}-relay", _setu("relay"),
+                env=env, cwd=cwd, log_path=self._fresh_log(log_dir, f"demo-{node.slug}-relay.log"),
+            )  # fmt: skip
+            for child in (web, worker, scheduler, relay):
                 self.stdout.write(f"  started {child.name} (pid {child.pid}), log {self._relative(child.log_path)}")
         self.stdout.write("Waiting for both nodes to answer …")
         self.stdout.flush()
@@ -377,7 +382,7 @@ class Command(BaseCommand):
         out.write("")
         out.write(
             self.style.SUCCESS(
-                "Setu demo is ready: two sovereign nodes, each with its own database, task worker and scheduler."
+                "Setu demo is ready: two sovereign nodes, each with its own database, task worker, scheduler and exchange relay."
             )
         )
         out.write("")

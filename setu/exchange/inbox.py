@@ -1,0 +1,301 @@
+"""Receiving: verify, store once, apply in order, answer with a signed receipt (docs/exchange.md, "Inbox").
+
+Order of checks, each before any effect: the token's form; the signing key (known, not retired, of an
+active peer); the signature; the envelope (from that peer, to this node, not from the future beyond the
+allowed clock skew). A failure there is a security event and a 4xx without a receipt: the sender must not
+send the same bytes again. From there on the message is authentic: it is stored once per (peer, message
+id) with the receipt it got, and a repeat gets that receipt again with no second effect. A message whose
+type or payload is wrong, or that its case refuses, is stored as rejected with a signed receipt that says
+why (422). A case-bound message is applied only after its predecessor (by `seq`) from the same peer for the
+same case; one that comes early is parked, and applied when the gap closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from setu.audit.models import AuditEvent
+from setu.audit.services import audit_record
+from setu.exchange.envelope import (
+    CLOCK_SKEW,
+    MESSAGE_TYP,
+    RECEIPT_TYP,
+    EnvelopeError,
+    isoformat,
+    parse_time,
+    public_key,
+    unverified_header,
+    verified_claims,
+)
+from setu.exchange.models import CaseLink, InboxMessage, Peer, PeerKey
+from setu.exchange.outbox import signer
+from setu.exchange.types import SCHEMA_VERSION, PayloadError, message_type
+
+security_log = logging.getLogger("setu.security")
+
+
+class RefusedError(Exception):
+    """Raised by a handler: the message is authentic but this node cannot apply it (the reason goes back)."""
+
+
+@dataclass
+class Incoming:
+    """A verified message being applied: what a handler gets."""
+
+    peer: Peer
+    claims: dict
+    row: InboxMessage
+    link: CaseLink | None
+
+    @property
+    def type(self) -> str:
+        return self.claims["type"]
+
+    @property
+    def payload(self) -> dict:
+        return self.claims["payload"]
+
+    @property
+    def message_id(self) -> uuid.UUID:
+        return self.row.message_id
+
+
+@dataclass
+class Reply:
+    status: int
+    receipt: str = ""
+    error: str = ""
+    state: str = ""
+
+
+# type name -> handler(incoming) applied in the receiving transaction; registered by setu.exchange.flows.
+HANDLERS: dict[str, Callable[[Incoming], None]] = {}
+_handlers_loaded: list[bool] = []
+
+
+def handler(type_name: str):
+    def register(function: Callable[[Incoming], None]) -> Callable[[Incoming], None]:
+        HANDLERS[type_name] = function
+        return function
+
+    return register
+
+
+def _load_handlers() -> None:
+    if not _handlers_loaded:
+        import setu.exchange.flows  # noqa: F401  (registers the handlers)
+
+        _handlers_loaded.append(True)
+
+
+def security_event(reason: str, *, peer: str = "", kid: str = "", message_id: str = "") -> None:
+    """An exchange request refused before any effect: audited (denied) and logged, without the body."""
+    audit_record(actor=None, actor_username=f"exchange:{peer or 'unknown'}"[:150], action="exchange.refused",
+                 object_type="exchange.message", object_id=message_id or kid or "-",
+                 fields=[reason[:64]], outcome=AuditEvent.Outcome.DENIED)  # fmt: skip
+    security_log.warning("exchange message refused: %s (peer=%s kid=%s id=%s)", reason, peer or "?",
+                         kid[:64] or "?", message_id[:64] or "?")  # fmt: skip
+
+
+def _receipt(peer: Peer, message_id: str, status: str, reason: str, now: dt.datetime) -> str:
+    claims = {
+        "ack_of": message_id,
+        "status": status,
+        "reason": reason,
+        "from": settings.SETU_NODE,
+        "to": peer.code,
+        "at": isoformat(now),
+    }
+    return signer().sign(claims, RECEIPT_TYP)
+
+
+def _authenticate(token: str, now: dt.datetime) -> tuple[Peer, dict]:
+    header = unverified_header(token)
+    kid = header["kid"]
+    key = PeerKey.objects.select_related("peer").filter(kid=kid).first()
+    if key is None:
+        raise EnvelopeError("The signing key is not one of a registered peer's keys.", status=401)
+    if key.state != PeerKey.State.ACTIVE:
+        raise EnvelopeError("The signing key has been retired.", status=401)
+    if not key.peer.is_active:
+        raise EnvelopeError("The peer is not active.", status=403)
+    claims = verified_claims(token, public_key(key.x), MESSAGE_TYP)
+    if claims.get("from") != key.peer.code:
+        raise EnvelopeError("The message says it is from another node than the key's.", status=403)
+    if claims.get("to") != settings.SETU_NODE:
+        raise EnvelopeError("The message is addressed to another node.", status=403)
+    try:
+        uuid.UUID(str(claims.get("id")))
+        created = parse_time(claims.get("created_at"))
+    except ValueError as exc:
+        raise EnvelopeError("The envelope's id or created_at is malformed.") from exc
+    if created > now + CLOCK_SKEW:
+        raise EnvelopeError("The message is dated in the future beyond the allowed clock skew.", status=400)
+    return key.peer, claims
+
+
+def _envelope_problems(claims: dict) -> list[str]:
+    problems = []
+    try:
+        kind = message_type(str(claims.get("type")))
+    except PayloadError as exc:
+        return exc.problems
+    if claims.get("v") != SCHEMA_VERSION:
+        problems.append(f"schema version {claims.get('v')!r} is not supported (this node speaks {SCHEMA_VERSION})")
+    case_ref, seq = claims.get("case_ref"), claims.get("seq")
+    if kind.case_bound:
+        if not isinstance(case_ref, str) or not case_ref or len(case_ref) > 64:
+            problems.append("case_ref: a bilateral case reference is required")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            problems.append("seq: a positive sequence number is required")
+    elif case_ref is not None or seq is not None:
+        problems.append(f"{kind.name} carries no case_ref or seq")
+    for name in ("purpose", "legal_basis"):
+        if not isinstance(claims.get(name), str):
+            problems.append(f"{name}: required")
+    problems += kind.problems(claims.get("payload"))
+    return problems
+
+
+def receive(token: str, *, now: dt.datetime | None = None) -> Reply:
+    """Take one message from a peer; the reply is what the HTTP endpoint answers."""
+    now = now or timezone.now()
+    try:
+        peer, claims = _authenticate(token, now)
+    except EnvelopeError as exc:
+        kid = ""
+        with contextlib.suppress(EnvelopeError):
+            kid = unverified_header(token)["kid"]
+        security_event(exc.reason, kid=kid)
+        return Reply(exc.status, error=exc.reason)
+    message_id = str(uuid.UUID(str(claims["id"])))
+    stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).only("receipt", "state").first()
+    if stored is not None:
+        return _stored_reply(stored)
+    _load_handlers()
+    try:
+        with transaction.atomic():
+            peer = Peer.objects.select_for_update().get(pk=peer.pk)  # one message of a peer at a time
+            stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).first()
+            if stored is not None:
+                return _stored_reply(stored)
+            row = _store_and_apply(peer, claims, token, now)
+    except IntegrityError:
+        stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).first()
+        if stored is None:
+            raise
+        return _stored_reply(stored)
+    return _stored_reply(row)
+
+
+def _stored_reply(row: InboxMessage) -> Reply:
+    status = 422 if row.state == InboxMessage.State.REJECTED else 200
+    return Reply(status, receipt=row.receipt, state=row.state)
+
+
+def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> InboxMessage:
+    problems = _envelope_problems(claims)
+    kind_name = str(claims.get("type"))[:48]
+    row = InboxMessage(
+        peer=peer, message_id=claims["id"], type=kind_name, token=token, received_at=now,
+        created_at=parse_time(claims["created_at"]),
+    )  # fmt: skip
+    if problems:
+        return _finish(row, peer, InboxMessage.State.REJECTED, "; ".join(problems)[:300], now)
+    row.case_ref, row.seq = claims.get("case_ref") or "", claims.get("seq")
+    kind = message_type(kind_name)
+    if not kind.case_bound:
+        return _apply(row, peer, claims, None, now)
+    link = CaseLink.objects.select_for_update().filter(ref=row.case_ref).first()
+    if link is not None and link.peer_id != peer.pk:
+        return _finish(row, peer, InboxMessage.State.REJECTED, "the case is linked with another node", now)
+    expected = (link.applied_seq if link else 0) + 1
+    if row.seq < expected:
+        return _finish(row, peer, InboxMessage.State.REJECTED,
+                       f"seq {row.seq} of this case was already used (next is {expected})", now)  # fmt: skip
+    if row.seq > expected:
+        return _finish(row, peer, InboxMessage.State.PARKED, f"waiting for seq {expected}", now)
+    row = _apply(row, peer, claims, link, now)
+    _drain_parked(peer, row.case_ref, now)
+    return row
+
+
+def _apply(row: InboxMessage, peer: Peer, claims: dict, link: CaseLink | None, now: dt.datetime) -> InboxMessage:
+    """Apply one in-order message; its handler's effects roll back whole if it refuses."""
+    apply = HANDLERS.get(row.type)
+    state, reason = InboxMessage.State.APPLIED, ""
+    was_new = row._state.adding
+    try:
+        with transaction.atomic():
+            if row.pk is None:
+                row.state, row.receipt = InboxMessage.State.APPLIED, ""
+                row.save()
+            incoming = Incoming(peer=peer, claims=claims, row=row, link=link)
+            if apply is None:
+                raise RefusedError(f"this node does not handle {row.type} messages")
+            apply(incoming)
+            link = incoming.link
+    except (RefusedError, ValidationError, PayloadError) as exc:
+        state, reason = InboxMessage.State.REJECTED, _reason(exc)
+        if was_new:  # its insert was rolled back with the handler's effects
+            row.pk, row._state.adding = None, True
+    if row.seq is not None:
+        link = link or CaseLink.objects.select_for_update().filter(ref=row.case_ref).first()
+        if link is not None:
+            link.applied_seq = row.seq
+            link.save(update_fields=["applied_seq", "updated_at"])
+            row.link = link
+    row.applied_at = now if state == InboxMessage.State.APPLIED else None
+    return _finish(row, peer, state, reason, now)
+
+
+def _finish(row: InboxMessage, peer: Peer, state: str, reason: str, now: dt.datetime) -> InboxMessage:
+    row.state, row.reason = state, reason[:300]
+    if not row.receipt:
+        row.receipt = _receipt(peer, str(row.message_id), state, row.reason, now)
+    if row._state.adding:
+        row.save()
+    else:
+        row.save(update_fields=["state", "reason", "receipt", "applied_at", "link", "case_ref", "seq"])
+    if state == InboxMessage.State.REJECTED:
+        audit_record(actor=None, actor_username=f"exchange:{peer.code}", action="exchange.receive",
+                     object_type="exchange.message", object_id=str(row.message_id), fields=[row.type],
+                     outcome=AuditEvent.Outcome.FAILED)  # fmt: skip
+    return row
+
+
+def _drain_parked(peer: Peer, case_ref: str, now: dt.datetime) -> None:
+    """Apply the parked messages of this case that are now next in line."""
+    while True:
+        link = CaseLink.objects.select_for_update().filter(ref=case_ref, peer=peer).first()
+        if link is None:
+            return
+        nxt = InboxMessage.objects.filter(peer=peer, case_ref=case_ref, seq=link.applied_seq + 1,
+                                          state=InboxMessage.State.PARKED).first()  # fmt: skip
+        if nxt is None:
+            return
+        claims = verified_claims(nxt.token, _key_for(nxt.token), MESSAGE_TYP)
+        _apply(nxt, peer, claims, link, now)
+
+
+def _key_for(token: str):
+    kid = unverified_header(token)["kid"]
+    return public_key(PeerKey.objects.get(kid=kid).x)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(m) for m in exc.messages)
+    if isinstance(exc, PayloadError):
+        return "; ".join(exc.problems)
+    return str(exc)

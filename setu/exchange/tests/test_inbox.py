@@ -1,0 +1,195 @@
+"""The inbox: authenticity before any effect, once-only storage, order per case, clock skew."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from setu.audit.models import AuditEvent
+from setu.cases.tests.factories import load_v1, open_case
+from setu.exchange import inbox
+from setu.exchange.envelope import RECEIPT_TYP, public_key, verified_claims
+from setu.exchange.inbox import receive
+from setu.exchange.keys import NodeKeys
+from setu.exchange.models import CaseLink, InboxMessage, OutboxMessage
+from setu.exchange.outbox import outbox_put
+from setu.exchange.services import peer_retire_key
+
+pytestmark = pytest.mark.django_db
+
+
+def _receipt_claims(reply, india_keys: NodeKeys | None = None):
+    from setu.exchange.outbox import signer
+
+    own = signer()
+    return verified_claims(reply.receipt, own.key, RECEIPT_TYP)
+
+
+@pytest.fixture
+def sent(india, np_caseworker, morang):
+    """A message this node sent to India, for India's message.status to refer to."""
+    return outbox_put(type="message.status", peer=india.peer,
+                      candidate={"of": "0190a4f6-0000-7000-8000-000000000000", "event": "opened",
+                                 "at": "2026-11-25T10:00:00Z"})  # fmt: skip
+
+
+def _status(india, sent, event="opened", **kw):
+    return india.message(
+        "message.status",
+        {
+            "of": str(sent.pk),
+            "event": event,
+            "at": "2026-11-25T11:00:00Z",
+            **({"outcome": "accepted"} if event == "acted" else {}),
+        },
+        **kw,
+    )
+
+
+def test_an_authentic_message_is_applied_once_and_a_repeat_gets_the_same_receipt(india, sent):
+    token, claims = _status(india, sent)
+    first = receive(token)
+    assert first.status == 200 and first.state == "applied"
+    receipt = _receipt_claims(first)
+    assert receipt["ack_of"] == claims["id"] and receipt["status"] == "applied" and receipt["to"] == "IN"
+    sent.refresh_from_db()
+    assert sent.opened_at is not None
+    for _ in range(3):
+        again = receive(token)
+        assert again.receipt == first.receipt
+    assert InboxMessage.objects.filter(message_id=claims["id"]).count() == 1
+
+
+@pytest.mark.parametrize("part", ["header", "payload", "signature"])
+def test_a_tampered_message_is_refused_before_any_effect_and_logged(india, sent, part):
+    token, _claims = _status(india, sent)
+    pieces = token.split(".")
+    index = {"header": 0, "payload": 1, "signature": 2}[part]
+    piece = pieces[index]
+    position = random.randrange(len(piece) - 2)
+    flipped = "A" if piece[position] != "A" else "B"
+    pieces[index] = piece[:position] + flipped + piece[position + 1 :]
+    reply = receive(".".join(pieces))
+    assert 400 <= reply.status < 500 and not reply.receipt
+    assert not InboxMessage.objects.exists()
+    sent.refresh_from_db()
+    assert sent.opened_at is None
+    assert AuditEvent.objects.filter(action="exchange.refused", outcome="denied").exists()
+
+
+def test_unknown_and_retired_keys_are_refused(india, sent, tmp_path):
+    stranger = NodeKeys(tmp_path / "stranger")
+    stranger.init()
+    from setu.exchange.envelope import MESSAGE_TYP, Signer
+
+    _token, claims = _status(india, sent)
+    forged = Signer.from_keys(stranger).sign(claims, MESSAGE_TYP)
+    assert receive(forged).status == 401
+    token, _claims = _status(india, sent)
+    peer_retire_key(code="IN", kid=india.keys.current()[0])
+    reply = receive(token)
+    assert reply.status == 401 and "retired" in reply.error
+    assert not InboxMessage.objects.exists()
+
+
+def test_sender_and_addressee_must_match(india, sent):
+    token, _ = _status(india, sent, to="BD")
+    assert receive(token).status == 403
+    token, _ = india.message("message.status", {"of": str(sent.pk), "event": "opened",
+                                                 "at": "2026-11-25T11:00:00Z"}, **{"from": "NP"})  # fmt: skip
+    assert receive(token).status == 403
+
+
+def test_a_few_minutes_of_clock_skew_is_tolerated_but_not_more(india, sent):
+    ahead = timezone.now() + dt.timedelta(minutes=4)
+    token, _ = _status(india, sent, created_at=ahead)
+    assert receive(token).status == 200
+    token, _ = _status(india, sent, created_at=timezone.now() + dt.timedelta(minutes=20))
+    assert receive(token).status == 400
+
+
+def test_a_message_that_does_not_fit_its_schema_is_stored_as_rejected_with_a_signed_receipt(india, sent):
+    token, claims = india.message("message.status", {"of": str(sent.pk), "event": "deleted", "at": "yesterday"})
+    reply = receive(token)
+    assert reply.status == 422
+    receipt = _receipt_claims(reply)
+    assert receipt["status"] == "rejected" and "event" in receipt["reason"]
+    assert receive(token).receipt == reply.receipt
+    token, _ = india.message("case.unknown", {})
+    assert receive(token).status == 422
+
+
+@pytest.fixture
+def linked_case(india, np_caseworker, morang):
+    load_v1()
+    case = open_case(np_caseworker, district=morang)
+    return CaseLink.objects.create(ref="IN-2026-000001", peer=india.peer, case=case, side="origin")
+
+
+@pytest.fixture
+def recorder(monkeypatch):
+    """Records the order in which follow-up reports are applied (the inbox's part only, not the flow's)."""
+    applied: list[int] = []
+
+    def record(message):
+        if message.payload["summary"] == "refuse me":
+            raise inbox.RefusedError("refused for the test")
+        applied.append(message.claims["seq"])
+
+    monkeypatch.setitem(inbox.HANDLERS, "followup.report", record)
+    inbox._load_handlers()
+    monkeypatch.setitem(inbox.HANDLERS, "followup.report", record)
+    return applied
+
+
+def _report(india, link, seq, summary="visited"):
+    return india.message("followup.report", {"visited_on": "2026-11-20", "summary": summary},
+                         case_ref=link.ref, seq=seq)[0]  # fmt: skip
+
+
+def test_messages_of_a_case_are_applied_in_order_whatever_order_they_arrive_in(india, linked_case, recorder):
+    tokens = [_report(india, linked_case, seq) for seq in range(1, 41)]
+    random.Random(7).shuffle(tokens)
+    for token in tokens:
+        assert receive(token).status == 200
+    assert recorder == list(range(1, 41))
+    assert not InboxMessage.objects.filter(state="parked").exists()
+    linked_case.refresh_from_db()
+    assert linked_case.applied_seq == 40
+
+
+def test_an_early_message_is_parked_and_its_receipt_says_so(india, linked_case, recorder):
+    reply = receive(_report(india, linked_case, 2))
+    assert _receipt_claims(reply)["status"] == "parked" and recorder == []
+    receive(_report(india, linked_case, 1))
+    assert recorder == [1, 2]
+
+
+def test_a_refused_message_rolls_back_its_effect_and_does_not_block_the_next(india, linked_case, recorder):
+    first = receive(_report(india, linked_case, 1, summary="refuse me"))
+    assert first.status == 422 and _receipt_claims(first)["reason"] == "refused for the test"
+    assert receive(_report(india, linked_case, 2)).state == "applied"
+    assert recorder == [2]
+
+
+def test_a_reused_sequence_number_is_rejected(india, linked_case, recorder):
+    receive(_report(india, linked_case, 1))
+    assert receive(_report(india, linked_case, 1)).status == 422
+    assert recorder == [1]
+
+
+def test_outbox_message_is_signed_by_this_node_and_numbered_per_case(india, linked_case, np_caseworker):
+    from setu.exchange.outbox import signer
+
+    first = outbox_put(type="followup.report", link=linked_case, candidate={"visited_on": "2026-11-20",
+                       "summary": "She is at school.", "secret": "never sent"})  # fmt: skip
+    second = outbox_put(type="followup.report", link=linked_case, candidate={"visited_on": "2026-11-21",
+                        "summary": "Again."})  # fmt: skip
+    claims = verified_claims(first.token, public_key(signer().key.as_dict()["x"]), "setu-message+jws")
+    assert claims["payload"] == {"visited_on": "2026-11-20", "summary": "She is at school."}
+    assert (first.seq, second.seq) == (1, 2) and claims["case_ref"] == linked_case.ref and claims["to"] == "IN"
+    assert str(first.pk) < str(second.pk)
+    assert OutboxMessage.objects.filter(state="pending").count() == 2

@@ -1,0 +1,121 @@
+"""The relay: done only on a valid signed receipt; retries with capped backoff; 4xx is final."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from setu.exchange.models import OutboxMessage, Peer
+from setu.exchange.outbox import outbox_put
+from setu.exchange.relay import LINK_BACKOFF_CAP, MESSAGE_BACKOFF_CAP, backoff, deliver_due
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(india, n=3):
+    return [
+        outbox_put(type="message.status", peer=india.peer,
+                   candidate={"of": f"0190a4f6-0000-7000-8000-00000000000{i}", "event": "opened",
+                              "at": "2026-11-25T10:00:00Z"})
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _ids(request: httpx.Request) -> list[str]:
+    import base64
+
+    ids = []
+    for token in json.loads(request.content)["messages"]:
+        payload = token.split(".")[1]
+        ids.append(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["id"])
+    return ids
+
+
+def test_messages_are_done_only_on_the_peers_signed_receipt(india):
+    messages = _queue(india)
+    seen = []
+
+    def peer(request):
+        assert request.url.path == "/exchange/v1/inbox/batch"
+        ids = _ids(request)
+        seen.extend(ids)
+        return httpx.Response(200, json={"results": [{"status": 200, "receipt": india.receipt(i)} for i in ids]})
+
+    with httpx.Client(transport=httpx.MockTransport(peer)) as client:
+        result = deliver_due(client=client)
+    assert result.delivered == 3 and seen == [str(m.pk) for m in messages]
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"delivered"}
+
+
+def test_a_receipt_for_another_message_or_by_another_key_does_not_count(india, tmp_path):
+    from setu.exchange.envelope import RECEIPT_TYP, Signer
+    from setu.exchange.keys import NodeKeys
+
+    first, second = _queue(india, 2)
+    stranger = NodeKeys(tmp_path / "stranger")
+    stranger.init()
+
+    def peer(request):
+        ids = _ids(request)
+        forged = Signer.from_keys(stranger).sign({"ack_of": ids[1], "status": "applied", "reason": "",
+                                                  "from": "IN", "to": "NP", "at": "2026-11-25T10:00:00Z"},
+                                                 RECEIPT_TYP)  # fmt: skip
+        return httpx.Response(200, json={"results": [{"status": 200, "receipt": india.receipt(ids[1])},
+                                                     {"status": 200, "receipt": forged}]})  # fmt: skip
+
+    with httpx.Client(transport=httpx.MockTransport(peer)) as client:
+        result = deliver_due(client=client)
+    assert result.delivered == 0 and result.retrying == 2
+    for message in (first, second):
+        message.refresh_from_db()
+        assert message.state == "pending" and "receipt" in message.last_error
+        assert message.next_attempt_at > timezone.now()
+
+
+def test_a_peer_that_is_down_backs_off_the_link_and_the_backlog_drains_when_it_returns(india):
+    _queue(india, 5)
+    up = False
+
+    def peer(request):
+        if not up:
+            raise httpx.ConnectError("connection refused")
+        ids = _ids(request)
+        return httpx.Response(200, json={"results": [{"status": 200, "receipt": india.receipt(i)} for i in ids]})
+
+    with httpx.Client(transport=httpx.MockTransport(peer)) as client:
+        for _ in range(3):
+            result = deliver_due(client=client, now=timezone.now() + dt.timedelta(hours=1))
+            assert result.unreachable == ["IN"]
+            Peer.objects.filter(pk=india.peer.pk).update(retry_at=None)
+        peer_row = Peer.objects.get(pk=india.peer.pk)
+        assert peer_row.failures == 3 and "refused" in peer_row.last_error
+        up = True
+        result = deliver_due(client=client, now=timezone.now() + dt.timedelta(hours=2))
+    assert result.delivered == 5
+    assert Peer.objects.get(pk=india.peer.pk).failures == 0
+
+
+def test_a_4xx_for_one_message_is_final_and_a_5xx_is_retried(india):
+    bad, flaky = _queue(india, 2)
+
+    def peer(request):
+        return httpx.Response(200, json={"results": [{"status": 401, "error": "The signature does not verify."},
+                                                     {"status": 503, "error": "busy"}]})  # fmt: skip
+
+    with httpx.Client(transport=httpx.MockTransport(peer)) as client:
+        deliver_due(client=client)
+    bad.refresh_from_db()
+    flaky.refresh_from_db()
+    assert bad.state == "rejected" and "401" in bad.last_error
+    assert flaky.state == "pending" and flaky.attempts == 1
+
+
+def test_backoff_grows_and_is_capped():
+    assert backoff(1, 300).total_seconds() <= 1
+    assert 32 <= backoff(7, 300).total_seconds() <= 64
+    assert backoff(40, MESSAGE_BACKOFF_CAP).total_seconds() <= MESSAGE_BACKOFF_CAP
+    assert backoff(40, LINK_BACKOFF_CAP).total_seconds() <= LINK_BACKOFF_CAP
