@@ -146,6 +146,12 @@ if SETU_ENV == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The node's Ed25519 signing keys for exchange messages: files outside the database (setu.exchange.keys).
 SETU_NODE_KEY_DIR = Path(env_str("SETU_NODE_KEY_DIR") or VAR_DIR / f"keys-{SETU_NODE.lower()}")
+# Exchange delivery (setu.exchange.relay, docs/exchange.md): messages per request, how long a relay holds
+# the messages it is sending, and the cap of the backoff while a peer cannot be reached (a returning peer is
+# found within it).
+SETU_EXCHANGE_BATCH = env_int("SETU_EXCHANGE_BATCH", 100)
+SETU_EXCHANGE_LEASE_SECONDS = env_int("SETU_EXCHANGE_LEASE_SECONDS", 60)
+SETU_EXCHANGE_LINK_BACKOFF_CAP = env_int("SETU_EXCHANGE_LINK_BACKOFF_CAP", 15)
 # How often `setu scheduler` enqueues the deadline and escalation sweep.
 SETU_SWEEP_INTERVAL_SECONDS = env_int("SETU_SWEEP_INTERVAL_SECONDS", 300)
 

@@ -7,8 +7,9 @@
   A 4xx answer (the peer refused the message itself) marks it rejected and it is not sent again; anything
   else (no answer, 5xx, a receipt that does not verify) leaves it pending for another try.
 - When the peer cannot be reached the link backs off (exponential with jitter, capped at
-  LINK_BACKOFF_CAP so a returning peer is found within that time); a message the peer answers 5xx for
-  backs off on its own, capped at MESSAGE_BACKOFF_CAP.
+  SETU_EXCHANGE_LINK_BACKOFF_CAP so a returning peer is found within that time); a message the peer answers 5xx for
+  backs off on its own, capped at MESSAGE_BACKOFF_CAP. Batch size, lease and link cap are settings
+  (SETU_EXCHANGE_BATCH, SETU_EXCHANGE_LEASE_SECONDS, SETU_EXCHANGE_LINK_BACKOFF_CAP).
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ from setu.exchange.models import OutboxMessage, Peer
 
 log = logging.getLogger("setu.exchange")
 
-BATCH = 100
-LEASE = dt.timedelta(seconds=60)
-LINK_BACKOFF_CAP = 15.0  # seconds
 MESSAGE_BACKOFF_CAP = 300.0  # seconds (reference/security.md §2: capped at 5 min)
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 INBOX_PATH = "/exchange/v1/inbox/batch"
 RETRY_LATER = {408, 425, 429}
+
+
+def link_backoff_cap() -> float:
+    return float(settings.SETU_EXCHANGE_LINK_BACKOFF_CAP)
 
 
 def backoff(failures: int, cap: float) -> dt.timedelta:
@@ -61,13 +63,15 @@ def _claim(peer: Peer, now: dt.datetime, limit: int) -> list[OutboxMessage]:
             due = due.select_for_update(skip_locked=True)
         batch = list(due.order_by("id")[:limit])
         if batch:
-            OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(next_attempt_at=now + LEASE)
+            lease = dt.timedelta(seconds=settings.SETU_EXCHANGE_LEASE_SECONDS)
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(next_attempt_at=now + lease)
     return batch
 
 
-def deliver_due(*, client: httpx.Client, now: dt.datetime | None = None, limit: int = BATCH) -> Round:
+def deliver_due(*, client: httpx.Client, now: dt.datetime | None = None, limit: int | None = None) -> Round:
     """One pass over the active peers whose link is not backing off: send one batch to each."""
     now = now or timezone.now()
+    limit = limit or settings.SETU_EXCHANGE_BATCH
     result = Round()
     peers = Peer.objects.filter(is_active=True).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     for peer in peers:
@@ -159,7 +163,7 @@ def _link_down(peer: Peer, batch: list[OutboxMessage], error: str, result: Round
     """The peer could not be reached (or answered for the whole batch with an error): back off the link."""
     now = timezone.now()
     failures = peer.failures + 1
-    retry_at = now + backoff(failures, LINK_BACKOFF_CAP)
+    retry_at = now + backoff(failures, link_backoff_cap())
     Peer.objects.filter(pk=peer.pk).update(failures=failures, retry_at=retry_at, last_error=error[:300])
     ids: list[uuid.UUID] = [m.pk for m in batch]
     for message in batch:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from setu.exchange.models import OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put
-from setu.exchange.relay import LINK_BACKOFF_CAP, MESSAGE_BACKOFF_CAP, backoff, deliver_due
+from setu.exchange.relay import MESSAGE_BACKOFF_CAP, backoff, deliver_due, link_backoff_cap
 
 pytestmark = pytest.mark.django_db
 
@@ -118,4 +118,4 @@ def test_backoff_grows_and_is_capped():
     assert backoff(1, 300).total_seconds() <= 1
     assert 32 <= backoff(7, 300).total_seconds() <= 64
     assert backoff(40, MESSAGE_BACKOFF_CAP).total_seconds() <= MESSAGE_BACKOFF_CAP
-    assert backoff(40, LINK_BACKOFF_CAP).total_seconds() <= LINK_BACKOFF_CAP
+    assert backoff(40, link_backoff_cap()).total_seconds() <= link_backoff_cap() == 15
