@@ -65,6 +65,9 @@ class CaseLink(TimeStamped):
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="exchange_link")  # fmt: skip
     side = models.CharField(max_length=12, choices=Side.choices)
+    # The office handling the case with the other country on this node (its focal point gets the tasks).
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")  # fmt: skip
     sent_seq = models.PositiveIntegerField(default=0)
     applied_seq = models.PositiveIntegerField(default=0)
     transferred_at = models.DateTimeField(null=True, blank=True)
@@ -146,6 +149,7 @@ class InboxMessage(models.Model):
                                  related_name="+")  # fmt: skip
     outcome = models.CharField(max_length=12, blank=True)
     outcome_reason = models.CharField(max_length=300, blank=True)
+    task = models.ForeignKey("cases.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-received_at", "-id"]

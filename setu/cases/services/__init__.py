@@ -36,6 +36,7 @@ from setu.cases.services.errors import (
 from setu.cases.services.lifecycle import (
     case_act,
     case_available,
+    case_follow_peer,
     case_hold,
     case_open,
     case_reopen,
@@ -76,6 +77,7 @@ __all__ = [
     "SopRefusalError",
     "assessment_add",
     "case_act",
+    "case_follow_peer",
     "case_available",
     "case_clock",
     "case_facts",

@@ -246,41 +246,79 @@ def case_act(
         verdict = _verdict(definition, case_facts(case), action, roles, now, counterpart=counterpart, case=case)
         if not verdict.allowed or verdict.to is None:
             raise SopRefusalError(verdict.reasons)
-        target = definition.stages[verdict.to]
-        if target.final and closure_reason not in choices.ClosureReason.values:
-            raise ValidationError({"closure_reason": [_("Choose the reason for closing the case.")]})
-        previous = case.stage
-        StageRecord.objects.filter(case=case, left_at__isnull=True).update(left_at=now)
-        case.stage, case.stage_entered_at = target.key, now
-        events = dict(case.sop_events)
-        for name in target.records:
-            events.setdefault(name, now.isoformat())
-        case.sop_events = events
-        set_due(case, definition)
-        fields = ["stage", "stage_entered_at", "sop_events", "due_at", "escalate_at", "escalated_at"]
-        if target.final:
-            case.status, case.closure_reason, case.closed_at = choices.CaseStatus.CLOSED, closure_reason, now
-            fields += ["status", "closure_reason", "closed_at"]
-        elif target.followups_days:
-            case.status = choices.CaseStatus.FOLLOW_UP
-            fields.append("status")
-        bump_revision(case, *fields)
-        StageRecord.objects.create(
-            case=case, stage=target.key, entered_at=now, action=action, moved_by=actor, reason=reason.strip(),
-            counterpart_reference=counterpart_reference.strip()[:200], due_at=case.due_at,
-            deadline_kind=target.deadline.kind if target.deadline else "",
-        )  # fmt: skip
-        for days in target.followups_days:
-            FollowUp.objects.create(case=case, due_on=(now + dt.timedelta(days=days)).date())
-        Task.objects.filter(case=case, kind=choices.TaskKind.ESCALATION, done_at__isnull=True).update(done_at=now)
-        record_event(
-            case, "stage", actor,
-            gettext_noop("Moved from “%(from)s” to “%(to)s”: %(reason)s"),
-            {"from": stage_ref(previous), "to": stage_ref(case.stage), "reason": reason.strip()},
-            at=now,
-        )  # fmt: skip
+        _enter(case, definition.stages[verdict.to], action=action, actor=actor, reason=reason,
+               counterpart_reference=counterpart_reference, closure_reason=closure_reason, now=now)  # fmt: skip
         audit_record(actor=actor, action="case.act", obj=case, fields=["stage"])
     return case
+
+
+def case_follow_peer(
+    *,
+    actor,
+    case: Case,
+    stage: str,
+    reason: str,
+    counterpart_reference: str,
+    closure_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Bring this node's case to the stage the bilateral part of the SOP has reached on the other node.
+
+    The steps between were taken, and their requirements met, on the other country's node; the exchange
+    message that says so is the `counterpart_reference` kept in the stage history. Only forward, only to a
+    stage of the case's SOP, and only by someone who may work on the case (setu.exchange.flows calls it)."""
+    now = current_time(now)
+    require_work(actor, case)
+    if not counterpart_reference.strip() or not reason.strip():
+        raise ValidationError({"__all__": [_("A step taken by the other country needs its reference and reason.")]})
+    with transaction.atomic():
+        case = lock_case(case, None)
+        definition = definition_of(case.sop_version)
+        order = list(definition.stages)
+        if stage not in definition.stages or order.index(stage) <= order.index(case.stage) or not case.is_open:
+            raise SopRefusalError((_("the case cannot follow the other country to that stage"),))
+        _enter(case, definition.stages[stage], action="peer", actor=actor, reason=reason,
+               counterpart_reference=counterpart_reference, closure_reason=closure_reason, now=now)  # fmt: skip
+        audit_record(actor=actor, action="case.follow_peer", obj=case, fields=["stage"])
+    return case
+
+
+def _enter(case: Case, target, *, action: str, actor, reason: str, counterpart_reference: str, closure_reason: str,
+           now: dt.datetime) -> None:  # fmt: skip
+    """Move a locked case into `target` (stage history, SOP events, clocks, follow-ups, timeline)."""
+    definition = definition_of(case.sop_version)
+    if target.final and closure_reason not in choices.ClosureReason.values:
+        raise ValidationError({"closure_reason": [_("Choose the reason for closing the case.")]})
+    previous = case.stage
+    StageRecord.objects.filter(case=case, left_at__isnull=True).update(left_at=now)
+    case.stage, case.stage_entered_at = target.key, now
+    events = dict(case.sop_events)
+    for name in target.records:
+        events.setdefault(name, now.isoformat())
+    case.sop_events = events
+    set_due(case, definition)
+    fields = ["stage", "stage_entered_at", "sop_events", "due_at", "escalate_at", "escalated_at"]
+    if target.final:
+        case.status, case.closure_reason, case.closed_at = choices.CaseStatus.CLOSED, closure_reason, now
+        fields += ["status", "closure_reason", "closed_at"]
+    elif target.followups_days:
+        case.status = choices.CaseStatus.FOLLOW_UP
+        fields.append("status")
+    bump_revision(case, *fields)
+    StageRecord.objects.create(
+        case=case, stage=target.key, entered_at=now, action=action, moved_by=actor, reason=reason.strip(),
+        counterpart_reference=counterpart_reference.strip()[:200], due_at=case.due_at,
+        deadline_kind=target.deadline.kind if target.deadline else "",
+    )  # fmt: skip
+    for days in target.followups_days:
+        FollowUp.objects.create(case=case, due_on=(now + dt.timedelta(days=days)).date())
+    Task.objects.filter(case=case, kind=choices.TaskKind.ESCALATION, done_at__isnull=True).update(done_at=now)
+    record_event(
+        case, "stage", actor,
+        gettext_noop("Moved from “%(from)s” to “%(to)s”: %(reason)s"),
+        {"from": stage_ref(previous), "to": stage_ref(case.stage), "reason": reason.strip()},
+        at=now,
+    )  # fmt: skip
 
 
 def case_hold(*, actor, case: Case, reason: str, revision: int | None, now: dt.datetime | None = None) -> Case:

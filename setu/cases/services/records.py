@@ -35,6 +35,7 @@ from setu.cases.services.common import (
     record_event,
     require_work,
 )
+from setu.cases.signals import consent_withdrawn
 
 # --- decisions -----------------------------------------------------------------------------------------------
 
@@ -184,10 +185,17 @@ def consent_give(
     return consent
 
 
-def consent_withdraw(*, actor, consent: Consent, reason: str, now: dt.datetime | None = None) -> Consent:
-    """Withdraw consent: from now on every action for that purpose is refused."""
+def consent_withdraw(
+    *, actor, consent: Consent, reason: str, now: dt.datetime | None = None, from_peer: str = ""
+) -> Consent:
+    """Withdraw consent: from now on every action for that purpose is refused.
+
+    The other country's node is told in the same transaction (`consent_withdrawn`), unless the withdrawal
+    came from it (`from_peer`, its code: then there is no actor here, and the withdrawal is enforced at
+    once)."""
     now = current_time(now)
-    require_work(actor, consent.case)
+    if not from_peer:  # a peer's withdrawal is enforced at once, by the exchange, with no person here acting
+        require_work(actor, consent.case)
     with transaction.atomic():
         case = lock_case(consent.case, None)
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -196,8 +204,15 @@ def consent_withdraw(*, actor, consent: Consent, reason: str, now: dt.datetime |
         consent.withdrawn_at, consent.withdrawn_reason = now, reason.strip()[:300]
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
         bump_revision(case)
-        record_event(case, "consent", actor, gettext_noop("Consent withdrawn for “%(purpose)s”"),
-               {"purpose": choice_ref("ConsentPurpose", consent.purpose)}, at=now)  # fmt: skip
+        if from_peer:
+            record_event(case, "consent", actor,
+                         gettext_noop("Consent withdrawn for “%(purpose)s” (told by %(node)s)"),
+                         {"purpose": choice_ref("ConsentPurpose", consent.purpose), "node": from_peer},
+                         at=now)  # fmt: skip
+        else:
+            record_event(case, "consent", actor, gettext_noop("Consent withdrawn for “%(purpose)s”"),
+                         {"purpose": choice_ref("ConsentPurpose", consent.purpose)}, at=now)  # fmt: skip
+            consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
         audit_record(actor=actor, action="case.consent_withdraw", obj=case, fields=["consents"])
     return consent
 
