@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from setu.accounts import policy
-from setu.accounts.roles import Permission
+from setu.accounts.roles import ROLE_LABELS, Permission, Role
 from setu.audit.services import audit_record
 from setu.cases import choices
 from setu.cases.models import Case, Consent, Task
@@ -74,6 +74,18 @@ CERTIFICATE_TYP = "setu-certificate+jws"
 def type_label(name: str) -> str:
     """The type's name in the active language."""
     return _(TYPE_LABELS[name]) if name in TYPE_LABELS else name
+
+
+OUTCOMES = {
+    "accepted": gettext_noop("accepted"),
+    "rejected": gettext_noop("rejected"),
+    "noted": gettext_noop("noted"),
+    "done": gettext_noop("answered"),
+}
+
+
+def outcome_label(outcome: str) -> str:
+    return _(OUTCOMES[outcome]) if outcome in OUTCOMES else outcome
 
 
 def peer_name(code: str) -> str:
@@ -219,7 +231,7 @@ def _send_consent_withdrawal(sender, consent: Consent, actor, **kwargs) -> None:
 # --- what people here see of received messages ----------------------------------------------------------------
 
 
-def _may_answer(user, row: InboxMessage) -> bool:
+def may_answer(user, row: InboxMessage) -> bool:
     if not row.action_role:
         return False
     link = row.link
@@ -241,7 +253,7 @@ def _may_see(user, row: InboxMessage) -> bool:
         from setu.cases.selectors import case_list_for
 
         return case_list_for(user).filter(pk=link.case_id).exists()
-    return _may_answer(user, row)
+    return may_answer(user, row)
 
 
 def awaiting(user) -> list[InboxMessage]:
@@ -252,7 +264,7 @@ def awaiting(user) -> list[InboxMessage]:
         .select_related("link__case__survivor", "peer")
         .order_by("received_at")
     )
-    return [row for row in rows if _may_answer(user, row)]
+    return [row for row in rows if may_answer(user, row)]
 
 
 def received_get_for(user, message_id) -> InboxMessage:
@@ -291,7 +303,7 @@ def exchange_for_case(case: Case) -> dict:
 
 def mark_opened(user, row: InboxMessage) -> None:
     """The first time someone who may answer it opens a message, the sender is told."""
-    if row.opened_at is not None or not _may_answer(user, row):
+    if row.opened_at is not None or not may_answer(user, row):
         return
     now = timezone.now()
     with transaction.atomic():
@@ -319,7 +331,7 @@ def _acted(row: InboxMessage, actor, outcome: str, reason: str, now: dt.datetime
 
 
 def _lock_unanswered(user, row: InboxMessage) -> InboxMessage:
-    if not _may_answer(user, row):
+    if not may_answer(user, row):
         policy.deny(user, "exchange.answer", object_type="exchange.message", object_id=str(row.message_id))
     row = InboxMessage.objects.select_for_update().select_related("link__case", "peer").get(pk=row.pk)
     if row.acted_at is not None:
@@ -505,8 +517,9 @@ def _require_role(actor, case: Case, roles: set[str]) -> None:
     held = policy.roles_reaching(actor, Permission.CASE_WORK, organisation_id=case.organisation_id,
                                  district_id=case.district_id)  # fmt: skip
     if not held & roles:
+        names = " / ".join(sorted(_(ROLE_LABELS[Role(r)]).lower() for r in roles))
         raise ValidationError({"__all__": [_("Only a %(roles)s sends this to the other country.")
-                                           % {"roles": " / ".join(sorted(roles))}]})  # fmt: skip
+                                           % {"roles": names}]})  # fmt: skip
 
 
 def _done(message: OutboxMessage, case: Case, actor) -> OutboxMessage:

@@ -118,6 +118,11 @@ def event_text(event: CaseEvent, case: Case | None = None) -> str:
 def task_text(task: Task) -> str:
     """A task's title in the active language (`Task.title` keeps it in English)."""
     case = task.case
+    if task.kind == choices.TaskKind.EXCHANGE:
+        from setu.exchange.flows import type_label  # the exchange builds on cases, not the other way round
+
+        return _("Case %(number)s: %(message)s from the other country to answer") % {
+            "number": case.number, "message": type_label(task.stage)}  # fmt: skip
     if task.kind == choices.TaskKind.TRANSFER:
         return _("Accept or refuse case %(number)s from %(org)s") % {"number": case.number,
                                                                      "org": case.organisation.name}  # fmt: skip

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from setu.cases import services
 from setu.cases.models import Case, Consent, Task
-from setu.cases.tests.factories import legal_basis, open_case
+from setu.cases.tests.factories import open_case
 from setu.exchange import flows
 from setu.exchange.envelope import isoformat
-from setu.exchange.flows import CERTIFICATE_TYP, Acceptance
+from setu.exchange.flows import Acceptance
 from setu.exchange.inbox import receive
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage
+from setu.exchange.tests.conftest import PeerSide, decide, notification_from_india
 from setu.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,49 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def _sent(type_name: str) -> list[dict]:
     return [flows.claims_of(m) for m in OutboxMessage.objects.filter(type=type_name).order_by("id")]
-
-
-def _decide(actor, case, kind, **extra):
-    services.decision_record(actor=actor, case=case, kind=kind, favourable=True, outcome="confirmed",
-                             decider_name="Officer", decided_on=timezone.localdate(), basis="records",
-                             survivor_view="agrees", **extra)  # fmt: skip
-
-
-class Peer:
-    """IN's side of one case: numbers its messages and signs them."""
-
-    def __init__(self, india, ref: str) -> None:
-        self.india, self.ref, self.seq = india, ref, 0
-
-    def send(self, type_name: str, payload: dict):
-        self.seq += 1
-        token, claims = self.india.message(type_name, payload, case_ref=self.ref, seq=self.seq)
-        reply = receive(token)
-        assert reply.status == 200, reply
-        return InboxMessage.objects.get(message_id=claims["id"])
-
-    def signature(self, certificate: dict, officer: str = "SI Sharma") -> dict:
-        at = isoformat(timezone.now())
-        claims = {"certificate": certificate, "node": "IN", "officer": officer, "office": "SSB Jogbani",
-                  "signed_at": at}  # fmt: skip
-        return {"node": "IN", "officer": officer, "office": "SSB Jogbani", "signed_at": at,
-                "jws": self.india.signer.sign(claims, CERTIFICATE_TYP)}  # fmt: skip
-
-
-@pytest.fixture
-def indian_case(india, np_caseworker, morang):
-    """An Indian national in care here, ready to ask her country to verify."""
-    survivor = PersonFactory(full_name="Seeta Kumari", given_name="Seeta", family_name="Kumari",
-                             organisation=np_caseworker.memberships.first().organisation, location_district=morang,
-                             nationality="IN", gender="Feminine")  # fmt: skip
-    case = open_case(np_caseworker, district=morang, age=25, survivor=survivor, path="cross_border")
-    Case.objects.filter(pk=case.pk).update(stage="adult_care")
-    case.refresh_from_db()
-    _decide(np_caseworker, case, "victim_determination", decision_org_type="Police")
-    _decide(np_caseworker, case, "age_assessment", assessed_age=25)
-    legal_basis(np_caseworker, case, "sharing_with_other_country", basis="her written consent, 12 Mangsir")
-    case.refresh_from_db()
-    return case
 
 
 def test_destination_side_from_notification_to_transfer(india, indian_case, np_caseworker, np_focal_point):
@@ -84,7 +42,7 @@ def test_destination_side_from_notification_to_transfer(india, indian_case, np_c
     with pytest.raises(ValidationError):
         flows.notify_origin(actor=np_caseworker, case=case, checks=["identity"])
 
-    peer = Peer(india, link.ref)
+    peer = PeerSide(india, link.ref)
     response = peer.send("verification.response", {"identity_confirmed": True, "nationality_confirmed": True,
                                                    "family_traced": True, "safe_to_return": True,
                                                    "home_study": "Family in Saharsa, safe.", "decided_on": "2026-11-20",
@@ -114,7 +72,7 @@ def test_destination_side_from_notification_to_transfer(india, indian_case, np_c
 
     from setu.cases.choices import BEST_INTEREST_QUESTIONS
 
-    _decide(np_focal_point, case, "best_interest_assessment", answers={k: "no" for k, _ in BEST_INTEREST_QUESTIONS})
+    decide(np_focal_point, case, "best_interest_assessment", answers={k: "no" for k, _ in BEST_INTEREST_QUESTIONS})
     Case.objects.filter(pk=case.pk).update(stage="handover")  # the SOP's own steps are tested in setu/cases
     case.refresh_from_db()
     flows.schedule_handover(actor=np_focal_point, case=case, at=timezone.now() + dt.timedelta(days=3),
@@ -135,7 +93,8 @@ def test_destination_side_from_notification_to_transfer(india, indian_case, np_c
     assert all(not s["problem"] for s in flows.verify_signatures({"certificate": certificate.certificate,
                                                                   "signatures": certificate.signatures}))  # fmt: skip
 
-    flows.transfer_to_origin(actor=np_focal_point, case=case, care_summary="Counselling, 3 months.", needs=["education"])
+    flows.transfer_to_origin(actor=np_focal_point, case=case, care_summary="Counselling, 3 months.",
+                             needs=["education"])  # fmt: skip
     case.refresh_from_db()
     link.refresh_from_db()
     assert case.status == "Closed" and case.closure_reason == "repatriated" and link.transferred_at is not None
@@ -145,8 +104,8 @@ def test_destination_side_from_notification_to_transfer(india, indian_case, np_c
     peer.send("followup.report", {"visited_on": "2027-01-10", "summary": "Back at school."})
     assert case.events.filter(summary__contains="Back at school.").exists()
 
-    token, _ = india.message("message.status", {"of": str(proposal.pk), "event": "acted", "at": isoformat(timezone.now()),
-                                                "outcome": "accepted"})  # fmt: skip
+    status = {"of": str(proposal.pk), "event": "acted", "at": isoformat(timezone.now()), "outcome": "accepted"}
+    token, _ = india.message("message.status", status)
     receive(token)
     proposal.refresh_from_db()
     assert proposal.acted_outcome == "accepted" and proposal.opened_at is not None
@@ -159,11 +118,10 @@ def test_a_certificate_whose_signature_does_not_verify_is_refused(india, indian_
     indian_case.refresh_from_db()
     certificate = flows.sign_handover(actor=np_focal_point, case=indian_case, handed_over_at=timezone.now(),
                                       border_point="Biratnagar–Jogbani")  # fmt: skip
-    peer = Peer(india, link.ref)
+    peer = PeerSide(india, link.ref)
     forged = peer.signature({**certificate.certificate, "belongings": "nothing"})
-    token, claims = india.message("handover.certificate",
-                                  {"certificate": certificate.certificate, "signatures": [*certificate.signatures, forged]},
-                                  case_ref=link.ref, seq=1)  # fmt: skip
+    both = {"certificate": certificate.certificate, "signatures": [*certificate.signatures, forged]}
+    token, _claims = india.message("handover.certificate", both, case_ref=link.ref, seq=1)
     reply = receive(token)
     assert reply.status == 422 and not Task.objects.filter(kind="exchange").exists()
 
@@ -179,25 +137,8 @@ def test_without_sharing_consent_her_identity_does_not_leave_and_verification_is
     assert not OutboxMessage.objects.exists() and not CaseLink.objects.exists()
 
 
-def _notification(india, ref="IN-2026-000077"):
-    from setu.cases.models import SopVersion
-    from setu.cases.tests.factories import load_v1
-
-    if not SopVersion.objects.filter(is_current=True).exists():
-        load_v1()
-    peer = Peer(india, ref)
-    notification = peer.send("case.notification", {
-        "case_number": ref, "nationality": "NP", "gender": "Feminine", "is_minor": True, "age_years": 16,
-        "identified_on": "2026-11-01", "stage": "verification", "found_in_district": "Araria",
-        "organisation": "CWC Araria", "given_name": "Sita", "family_name": "Tamang", "name_native": "सीता तामाङ",
-        "home_district": "Morang", "phone": "+9779812345678",
-    })  # fmt: skip
-    request = peer.send("verification.request", {"checks": ["identity", "nationality", "family_tracing"]})
-    return peer, notification, request
-
-
 def test_origin_side_from_notification_to_follow_up(india, np_focal_point, np_ministry, np_caseworker, morang):
-    peer, notification, request = _notification(india)
+    peer, notification, request = notification_from_india(india)
     waiting = flows.awaiting(np_focal_point)
     assert notification in waiting and request in waiting and not flows.awaiting(np_caseworker)
     flows.received_accept(actor=np_focal_point, row=notification,
@@ -254,7 +195,7 @@ def test_origin_side_from_notification_to_follow_up(india, np_focal_point, np_mi
 
 
 def test_messages_for_a_case_not_yet_accepted_wait_and_a_rejected_notification_is_answered(india, np_focal_point):
-    peer, notification, request = _notification(india, ref="IN-2026-000078")
+    peer, notification, request = notification_from_india(india, ref="IN-2026-000078")
     flows.received_reject(actor=np_focal_point, row=notification, reason="She is not known at the address given.")
     status = _sent("message.status")[-1]["payload"]
     assert status["event"] == "acted" and status["outcome"].startswith("rejected: She is not known")
@@ -266,7 +207,7 @@ def test_messages_for_a_case_not_yet_accepted_wait_and_a_rejected_notification_i
 
 
 def test_someone_without_the_role_cannot_see_or_answer(india, np_caseworker, np_other_org):
-    _peer, notification, _request = _notification(india)
+    _peer, notification, _request = notification_from_india(india)
     from setu.accounts.policy import NotFoundOrForbidden
 
     with pytest.raises(NotFoundOrForbidden):

@@ -204,7 +204,7 @@ def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir
         demo.wait_for("Setu demo is ready", timeout=45)
         children = demo.children()
         assert set(children) == {
-            "np-web", "np-worker", "np-scheduler", "in-web", "in-worker", "in-scheduler",
+            "np-web", "np-worker", "np-scheduler", "np-relay", "in-web", "in-worker", "in-scheduler", "in-relay",
         }  # fmt: skip
         for port, node_name in ((np_port, "Nepal"), (in_port, "India")):
             base = f"http://127.0.0.1:{port}"
