@@ -178,3 +178,12 @@ def _link_down(peer: Peer, batch: list[OutboxMessage], error: str, result: Round
 def client() -> httpx.Client:
     """The relay's HTTP client: kept-alive connections, TLS verified, no redirects followed."""
     return httpx.Client(timeout=TIMEOUT, follow_redirects=False, headers={"User-Agent": "setu-relay/1"})
+
+
+def resend(*, peer_code: str, since: dt.datetime) -> int:
+    """Queue again the messages sent to a peer since `since` (the peer restored an older backup). The
+    peer ignores any it still has (same id); the rest are applied in their order."""
+    return OutboxMessage.objects.filter(peer__code=peer_code.upper(), created_at__gte=since).exclude(
+        state=OutboxMessage.State.PENDING
+    ).update(state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now(), delivered_at=None, receipt="",
+             receipt_status="", receipt_reason="", last_error="")  # fmt: skip

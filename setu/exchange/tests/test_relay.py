@@ -119,3 +119,15 @@ def test_backoff_grows_and_is_capped():
     assert 32 <= backoff(7, 300).total_seconds() <= 64
     assert backoff(40, MESSAGE_BACKOFF_CAP).total_seconds() <= MESSAGE_BACKOFF_CAP
     assert backoff(40, link_backoff_cap()).total_seconds() <= link_backoff_cap() == 15
+
+
+def test_resend_queues_again_what_a_restored_peer_lost(india):
+    from django.core.management import call_command
+
+    first, second = _queue(india, 2)
+    OutboxMessage.objects.update(state="delivered", delivered_at=timezone.now(), receipt="r")
+    OutboxMessage.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    call_command("relay", "resend", "in", "--since", (timezone.now() - dt.timedelta(days=1)).isoformat())
+    assert list(OutboxMessage.objects.filter(state="pending").values_list("pk", flat=True)) == [second.pk]
+    with pytest.raises(Exception, match="needs its UTC offset"):
+        call_command("relay", "resend", "IN", "--since", "2026-11-24T00:00")

@@ -2,18 +2,21 @@
 
 One or more relays run per node, next to the web server and the task worker (docs/operations.md). It
 stops cleanly on SIGTERM or SIGINT: the batch in flight is settled first. `--once` sends one round and
-exits (for scripts, and to see what would happen).
+exits. `setu relay resend CODE --since TIME` queues again what was sent to a peer since TIME (the peer
+restored an older backup): the peer ignores what it still has.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from setu.exchange.relay import client, deliver_due
+from setu.exchange.models import Peer
+from setu.exchange.relay import client, deliver_due, resend
 
 
 class Command(BaseCommand):
@@ -22,8 +25,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Send one round and exit.")
         parser.add_argument("--idle", type=float, default=0.5, help="Seconds to wait when nothing is due.")
+        sub = parser.add_subparsers(dest="command")
+        again = sub.add_parser("resend", help="Queue again what was sent to a peer since a time.")
+        again.add_argument("peer", help="The peer's code, e.g. IN.")
+        again.add_argument("--since", required=True, help="ISO time with its offset, e.g. 2026-11-24T00:00+05:45.")
 
-    def handle(self, *args, once: bool = False, idle: float = 0.5, **options):
+    def handle(self, *args, once: bool = False, idle: float = 0.5, command: str | None = None, **options):
+        if command == "resend":
+            self._resend(options["peer"], options["since"])
+            return
         stopping = False
 
         def stop(signum, frame):
@@ -37,13 +47,25 @@ class Command(BaseCommand):
                 close_old_connections()
                 result = deliver_due(client=http)
                 if result.sent:
+                    unreachable = f"; unreachable: {', '.join(result.unreachable)}" if result.unreachable else ""
                     self.stdout.write(
                         f"sent {result.sent}: {result.delivered} delivered, {result.rejected} rejected, "
-                        f"{result.retrying} to retry"
-                        + (f"; unreachable: {', '.join(result.unreachable)}" if result.unreachable else "")  # fmt: skip
+                        f"{result.retrying} to retry{unreachable}"
                     )
                 if once:
                     return
                 if not result.sent:
                     time.sleep(idle)
         self.stdout.write("relay stopped")
+
+    def _resend(self, code: str, since_text: str) -> None:
+        try:
+            since = dt.datetime.fromisoformat(since_text)
+        except ValueError as exc:
+            raise CommandError(f"--since must be an ISO time, e.g. 2026-11-24T00:00+05:45: {exc}") from exc
+        if since.tzinfo is None:
+            raise CommandError("--since needs its UTC offset, e.g. 2026-11-24T00:00+05:45.")
+        if not Peer.objects.filter(code=code.upper()).exists():
+            raise CommandError(f"No peer {code.upper()}: `setu peer list` shows the peers.")
+        count = resend(peer_code=code, since=since)
+        self.stdout.write(self.style.SUCCESS(f"{count} messages to {code.upper()} queued again."))
