@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from setu.accounts import policy
+from setu.accounts.models import Organisation
 from setu.accounts.roles import ROLE_LABELS, Permission, Role
 from setu.audit.services import audit_record
 from setu.cases import choices
@@ -34,6 +35,7 @@ from setu.exchange.envelope import EnvelopeError, isoformat, parse_time, public_
 from setu.exchange.inbox import Incoming, RefusedError, handler
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put, signer
+from setu.geo.models import District
 
 FOCAL_POINT = "focal_point"
 
@@ -361,8 +363,8 @@ def received_reject(*, actor, row: InboxMessage, reason: str) -> InboxMessage:
 class Acceptance:
     """What a person fills in when accepting a message (only the parts its type needs)."""
 
-    organisation: object = None  # case.notification: the organisation that takes the case
-    district: object = None  # case.notification: where she is from (the case's district here)
+    organisation: Organisation | None = None  # case.notification: the organisation that takes the case
+    district: District | None = None  # case.notification: where she is from (the case's district here)
     note: str = ""
     receiving_officer: str = ""  # repatriation.proposal
 
@@ -416,7 +418,7 @@ def _accept_notification(actor, row: InboxMessage, claims: dict, answer: Accepta
         else (16 if payload["is_minor"] else 18),
         exploitation_country=claims["from"], summary=payload.get("note", ""), now=now,
     )  # fmt: skip
-    link = CaseLink.objects.select_for_update().get(pk=row.link_id)
+    link = CaseLink.objects.select_for_update().get(ref=row.case_ref, peer=row.peer)
     link.case, link.organisation = case, answer.organisation
     link.save(update_fields=["case", "organisation", "updated_at"])
     basis = f"{claims['legal_basis']} (case notification {row.message_id} from {claims['from']})"
@@ -565,8 +567,8 @@ def notify_origin(*, actor, case: Case, checks: list[str], reply_by: dt.date | N
             "given_name": survivor.given_name or name, "family_name": survivor.family_name,
             "name_native": survivor.full_name if survivor.name_script != "latin" else "",
             "birth_date": survivor.birth_date.isoformat() if survivor.birth_date else None,
-            "home_district": survivor.home_district.name_en if survivor.home_district_id else "",
-            "home_local_level": survivor.home_local_level.name_en if survivor.home_local_level_id else "",
+            "home_district": survivor.home_district.name_en if survivor.home_district else "",
+            "home_local_level": survivor.home_local_level.name_en if survivor.home_local_level else "",
             "home_ward": survivor.home_ward,
             "phone": next(iter(survivor.phones.values_list("number", flat=True)), ""),
         }  # fmt: skip

@@ -219,11 +219,11 @@ def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> 
     link = CaseLink.objects.select_for_update().filter(ref=row.case_ref).first()
     if link is not None and link.peer_id != peer.pk:
         return _finish(row, peer, InboxMessage.State.REJECTED, "the case is linked with another node", now)
-    expected = (link.applied_seq if link else 0) + 1
-    if row.seq < expected:
+    expected, seq = (link.applied_seq if link else 0) + 1, int(claims["seq"])
+    if seq < expected:
         return _finish(row, peer, InboxMessage.State.REJECTED,
-                       f"seq {row.seq} of this case was already used (next is {expected})", now)  # fmt: skip
-    if row.seq > expected:
+                       f"seq {seq} of this case was already used (next is {expected})", now)  # fmt: skip
+    if seq > expected:
         return _finish(row, peer, InboxMessage.State.PARKED, f"waiting for seq {expected}", now)
     row = _apply(row, peer, claims, link, now)
     _drain_parked(peer, row.case_ref, now)
