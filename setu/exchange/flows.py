@@ -739,8 +739,9 @@ def _signature(certificate: dict, actor, now: dt.datetime) -> dict:
 
 
 def verify_signatures(document: dict) -> list[dict]:
-    """Each signature of a certificate, checked: by the node it names (our keys, or the peer's registered
-    keys), over this very certificate, by the officer it names. `problem` is "" when it verifies."""
+    """Each signature of a certificate, checked: by a key of the node it names (ours, or the peer's
+    registered keys) that has not been retired, over this very certificate, by the officer it names.
+    `problem` is "" when it verifies, else the reason in the active language."""
     from setu.exchange.envelope import verified_claims
     from setu.exchange.keys import node_keys
 
@@ -750,25 +751,23 @@ def verify_signatures(document: dict) -> list[dict]:
         try:
             kid = unverified_header(entry["jws"])["kid"]
             if entry["node"] == settings.SETU_NODE:
-                own = node_keys().verifying()
-                if kid not in own:
-                    raise EnvelopeError("not signed by a key of this node")
-                key = public_key(_x_of(own[kid]))
+                states = {info.kid: info for info in node_keys().listing()}
+                info = states.get(kid)
+                state, x = (info.state, info.jwk["x"]) if info else ("", "")
             else:
                 peer_key = Peer.objects.get(code=entry["node"]).keys.filter(kid=kid).first()
-                if peer_key is None:
-                    raise EnvelopeError("not signed by a key of that node")
-                key = public_key(peer_key.x)
-            claims = verified_claims(entry["jws"], key, CERTIFICATE_TYP)
-            if claims.get("certificate") != document["certificate"] or claims.get("officer") != entry["officer"]:
-                raise EnvelopeError("it signs another certificate or officer")
-        except (EnvelopeError, KeyError, Peer.DoesNotExist) as exc:
-            problem = getattr(exc, "reason", None) or _("malformed signature")
+                state, x = (peer_key.state, peer_key.x) if peer_key else ("", "")
+            if not x:
+                problem = _("not signed with a key of that country's node")
+            elif state == "retired":
+                problem = _("signed with a key since retired (rotated or withdrawn)")
+            else:
+                claims = verified_claims(entry["jws"], public_key(x), CERTIFICATE_TYP)
+                if claims.get("certificate") != document["certificate"] or claims.get("officer") != entry["officer"]:
+                    problem = _("the signature is over another text or officer")
+        except EnvelopeError:
+            problem = _("the signature does not verify")
+        except (KeyError, TypeError, Peer.DoesNotExist):
+            problem = _("malformed signature")
         results.append({**entry, "problem": problem})
     return results
-
-
-def _x_of(public) -> str:
-    from setu.exchange.keys import public_jwk
-
-    return public_jwk(public)["x"]

@@ -214,3 +214,18 @@ def test_someone_without_the_role_cannot_see_or_answer(india, np_caseworker, np_
         flows.received_get_for(np_caseworker, notification.message_id)
     with pytest.raises(NotFoundOrForbidden):
         flows.received_reject(actor=np_other_org, row=notification, reason="no")
+
+
+def test_a_signature_by_a_key_since_retired_no_longer_counts(india, indian_case, np_caseworker, np_focal_point):
+    from setu.exchange.services import peer_retire_key
+
+    link = flows.notify_origin(actor=np_caseworker, case=indian_case, checks=["identity"])
+    Case.objects.filter(pk=indian_case.pk).update(stage="handover")
+    indian_case.refresh_from_db()
+    certificate = flows.sign_handover(actor=np_focal_point, case=indian_case, handed_over_at=timezone.now(),
+                                      border_point="Biratnagar–Jogbani")  # fmt: skip
+    countersignature = PeerSide(india, link.ref).signature(certificate.certificate)
+    both = {"certificate": certificate.certificate, "signatures": [*certificate.signatures, countersignature]}
+    assert [s["problem"] for s in flows.verify_signatures(both)] == ["", ""]
+    peer_retire_key(code="IN", kid=india.keys.current()[0])
+    assert "retired" in flows.verify_signatures(both)[1]["problem"]
