@@ -1,8 +1,10 @@
 """The node's Ed25519 signing keys, kept in files outside the database (SETU_NODE_KEY_DIR).
 
 Each key is a PKCS#8 PEM file `<kid>.pem` (mode 0600) with its state in `keys.json`: the current key signs;
-earlier keys stay for verification until retired; a retired key is kept (so a message it signed can still be
-shown as such) but no longer verifies. The key id (`kid`) is the key's RFC 7638 JWK thumbprint, so both
+a new key starts as next (published to the peers, not yet signing) and becomes current when activated, once
+the peers have registered it, so no message is ever signed with a key a peer does not know; earlier keys
+stay for verification until retired; a retired key is kept (so a message it signed can still be shown as
+such) but no longer verifies. The key id (`kid`) is the key's RFC 7638 JWK thumbprint, so both
 nodes derive the same id from the public key alone. `setu node init|show|rotate|retire` manage them
 (docs/operations.md, "Keys and their rotation").
 """
@@ -45,7 +47,7 @@ def thumbprint(jwk: dict[str, str]) -> str:
 @dataclass(frozen=True)
 class KeyInfo:
     kid: str
-    state: str  # current | previous | retired
+    state: str  # next | current | previous | retired
     created_at: str
     jwk: dict[str, str]
 
@@ -84,7 +86,7 @@ class NodeKeys:
 
     def published(self, node: str) -> dict:
         """The public key set a peer registers (`setu node show --json`): every key that still verifies."""
-        keys = [{**info.jwk, "kid": info.kid, "use": "sig", "alg": "EdDSA"} for info in self.listing()
+        keys = [{**info.jwk, "kid": info.kid, "use": "sig", "alg": "Ed25519"} for info in self.listing()
                 if info.state != "retired"]  # fmt: skip
         return {"node": node, "keys": keys}
 
@@ -95,11 +97,11 @@ class NodeKeys:
         return kid, self._private(kid)
 
     def verifying(self) -> dict[str, Ed25519PublicKey]:
-        """The public keys that still verify (current and previous), by kid."""
+        """The public keys that still verify (next, current and previous), by kid."""
         return {
             item["kid"]: self._private(item["kid"]).public_key()
             for item in self._state()["keys"]
-            if item["state"] in ("current", "previous")
+            if item["state"] in ("next", "current", "previous")
         }
 
     # --- changing --------------------------------------------------------------------------------------------
@@ -131,15 +133,26 @@ class NodeKeys:
         return kid
 
     def rotate(self) -> str:
-        """A new current key; the old one stays for verification until retired."""
+        """A new key, published but not yet signing (`next`): give it to the peers, then `activate` it."""
         state = self._state()
+        if any(item["state"] == "next" for item in state["keys"]):
+            raise NodeKeyError("A new key is already waiting: activate it (or retire it) before making another.")
         kid = self._new_key()
-        for item in state["keys"]:
-            if item["state"] == "current":
-                item["state"] = "previous"
-        state["keys"].append({"kid": kid, "state": "current", "created_at": _now()})
+        state["keys"].append({"kid": kid, "state": "next", "created_at": _now()})
         self._write_state(state)
         return kid
+
+    def activate(self, kid: str) -> None:
+        """The next key signs from now on; the key that signed until now still verifies until retired."""
+        state = self._state()
+        item = next((item for item in state["keys"] if item["kid"] == kid), None)
+        if item is None or item["state"] != "next":
+            raise NodeKeyError(f"'{kid}' is not a new key waiting to be activated (`setu node show`).")
+        for other in state["keys"]:
+            if other["state"] == "current":
+                other["state"] = "previous"
+        item["state"] = "current"
+        self._write_state(state)
 
     def retire(self, kid: str) -> None:
         """Stop verifying with an earlier key (after the peers have the new one). The current key cannot be."""

@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from setu.audit.services import audit_record
@@ -104,3 +104,29 @@ def outbox_put(
                      obj=message, object_type="exchange.message", object_id=str(message_id),
                      fields=sorted(payload))  # fmt: skip
     return message
+
+
+def resign_waiting(*, peer_code: str | None = None) -> int:
+    """Sign again, with the current key, every message not yet receipted (and those refused for their key):
+    after a key that may have leaked is retired, what it signed and is still waiting goes out under the new
+    key, with the same id and content. Returns how many."""
+    import json
+    from base64 import urlsafe_b64decode
+
+    waiting = OutboxMessage.objects.filter(
+        models.Q(state=OutboxMessage.State.PENDING)
+        | models.Q(state=OutboxMessage.State.REJECTED, last_error__startswith="HTTP 401")
+    )
+    if peer_code:
+        waiting = waiting.filter(peer__code=peer_code.upper())
+    current = signer()
+    count = 0
+    for message in waiting.iterator():
+        part = message.token.split(".")[1]
+        claims = json.loads(urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            token=current.sign(claims, MESSAGE_TYP), state=OutboxMessage.State.PENDING, last_error="",
+            next_attempt_at=timezone.now(),
+        )  # fmt: skip
+        count += 1
+    return count

@@ -32,6 +32,13 @@ def test_init_rotate_retire(tmp_path):
     signature = private.sign(b"message")
 
     second = keys.rotate()
+    assert keys.current()[0] == first  # published first, signing only once activated
+    assert {k["kid"] for k in keys.published("NP")["keys"]} == {first, second}
+    with pytest.raises(NodeKeyError, match="already waiting"):
+        keys.rotate()
+    with pytest.raises(NodeKeyError, match="not a new key"):
+        keys.activate(first)
+    keys.activate(second)
     assert keys.current()[0] == second
     keys.verifying()[first].verify(signature, b"message")  # the old key still verifies
     with pytest.raises(NodeKeyError, match="current key cannot be retired"):
@@ -65,4 +72,9 @@ def test_the_command(tmp_path, settings):
     call_command("node", "show", "--json", stdout=jwks)
     published = json.loads(jwks.getvalue())
     assert published["node"] == settings.SETU_NODE and len(published["keys"]) == 2
-    assert all(k["kty"] == "OKP" and k["alg"] == "EdDSA" and "d" not in k for k in published["keys"])
+    assert all(k["kty"] == "OKP" and k["alg"] == "Ed25519" and "d" not in k for k in published["keys"])
+    new = next(k["kid"] for k in published["keys"] if k["kid"] != NodeKeys(tmp_path / "keys").current()[0])
+    call_command("node", "activate", new, stdout=io.StringIO())
+    assert NodeKeys(tmp_path / "keys").current()[0] == new
+    with pytest.raises(CommandError, match="not a new key"):
+        call_command("node", "activate", new)

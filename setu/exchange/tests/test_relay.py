@@ -131,3 +131,22 @@ def test_resend_queues_again_what_a_restored_peer_lost(india):
     assert list(OutboxMessage.objects.filter(state="pending").values_list("pk", flat=True)) == [second.pk]
     with pytest.raises(Exception, match="needs its UTC offset"):
         call_command("relay", "resend", "IN", "--since", "2026-11-24T00:00")
+
+
+def test_resign_puts_waiting_messages_under_the_current_key(india, node_keys_dir):
+    from django.core.management import call_command
+
+    from setu.exchange.envelope import unverified_header
+    from setu.exchange.keys import NodeKeys
+
+    waiting, refused, done = _queue(india, 3)
+    OutboxMessage.objects.filter(pk=refused.pk).update(state="rejected", last_error="HTTP 401: retired key")
+    OutboxMessage.objects.filter(pk=done.pk).update(state="delivered")
+    keys = NodeKeys(node_keys_dir)
+    old = keys.current()[0]
+    keys.activate(keys.rotate())
+    call_command("relay", "resign")
+    for message in (waiting, refused, done):
+        message.refresh_from_db()
+    assert unverified_header(waiting.token)["kid"] != old and unverified_header(refused.token)["kid"] != old
+    assert refused.state == "pending" and unverified_header(done.token)["kid"] == old

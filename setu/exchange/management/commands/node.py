@@ -1,4 +1,4 @@
-"""`setu node init|show|rotate|retire KID`: this node's Ed25519 signing keys (setu.exchange.keys)."""
+"""`setu node init|show|rotate|activate KID|retire KID`: this node's Ed25519 signing keys (setu.exchange.keys)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ class Command(BaseCommand):
         sub.add_parser("init", help="Create the key directory and the first key (refused if one exists).")
         show = sub.add_parser("show", help="The keys, their state, and the public keys (JWK) peers need.")
         show.add_argument("--json", action="store_true", help="The public JWK set, for `setu peer add`.")
-        sub.add_parser("rotate", help="Make a new signing key; earlier keys still verify until retired.")
+        sub.add_parser("rotate", help="Make a new key, published but not signing until activated.")
+        activate = sub.add_parser("activate", help="Sign with the new key (once the peers have registered it).")
+        activate.add_argument("kid")
         retire = sub.add_parser("retire", help="Stop verifying with an earlier key.")
         retire.add_argument("kid")
 
@@ -32,9 +34,13 @@ class Command(BaseCommand):
                 )
             elif command == "rotate":
                 kid = keys.rotate()
-                self.stdout.write(
-                    self.style.SUCCESS(f"Key {kid} now signs; give peers its public key, then retire the old one.")
-                )
+                self.stdout.write(self.style.SUCCESS(
+                    f"Key {kid} made. Give the peers `setu node show --json`; once they have added it, run "
+                    f"`setu node activate {kid}`."))  # fmt: skip
+            elif command == "activate":
+                keys.activate(options["kid"])
+                done = f"Key {options['kid']} now signs; the earlier key still verifies until you retire it."
+                self.stdout.write(self.style.SUCCESS(done))
             elif command == "retire":
                 keys.retire(options["kid"])
                 self.stdout.write(self.style.SUCCESS(f"Key {options['kid']} retired: it no longer verifies."))

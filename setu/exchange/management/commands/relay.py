@@ -3,7 +3,8 @@
 One or more relays run per node, next to the web server and the task worker (docs/operations.md). It
 stops cleanly on SIGTERM or SIGINT: the batch in flight is settled first. `--once` sends one round and
 exits. `setu relay resend CODE --since TIME` queues again what was sent to a peer since TIME (the peer
-restored an older backup): the peer ignores what it still has.
+restored an older backup): the peer ignores what it still has. `setu relay resign` signs what is still
+waiting again with the current key (after a key that may have leaked was retired).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from setu.exchange.models import Peer
+from setu.exchange.outbox import resign_waiting
 from setu.exchange.relay import client, deliver_due, resend
 
 
@@ -29,10 +31,16 @@ class Command(BaseCommand):
         again = sub.add_parser("resend", help="Queue again what was sent to a peer since a time.")
         again.add_argument("peer", help="The peer's code, e.g. IN.")
         again.add_argument("--since", required=True, help="ISO time with its offset, e.g. 2026-11-24T00:00+05:45.")
+        resign = sub.add_parser("resign", help="Sign what is still waiting again, with the current key.")
+        resign.add_argument("--peer", help="Only what waits for this peer (its code).")
 
     def handle(self, *args, once: bool = False, idle: float = 0.5, command: str | None = None, **options):
         if command == "resend":
             self._resend(options["peer"], options["since"])
+            return
+        if command == "resign":
+            count = resign_waiting(peer_code=options.get("peer"))
+            self.stdout.write(self.style.SUCCESS(f"{count} waiting messages signed again with the current key."))
             return
         stopping = False
 
