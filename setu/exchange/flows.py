@@ -327,7 +327,9 @@ def _acted(row: InboxMessage, actor, outcome: str, reason: str, now: dt.datetime
     row.save(update_fields=["acted_at", "acted_by", "outcome", "outcome_reason", "opened_at"])
     if row.task_id:
         Task.objects.filter(pk=row.task_id, done_at__isnull=True).update(done_at=now)
-    _status(row, "acted", f"{outcome}: {reason}" if reason else outcome, actor, now)
+    # Only a refusal's reason goes back (it is written for the other country); an acceptance's note may hold
+    # her own view, which stays here.
+    _status(row, "acted", f"{outcome}: {reason}" if outcome == "rejected" else outcome, actor, now)
     audit_record(actor=actor, action=f"exchange.{outcome}", object_type="exchange.message",
                  object_id=str(row.message_id), fields=[row.type])  # fmt: skip
 
@@ -421,10 +423,11 @@ def _accept_notification(actor, row: InboxMessage, claims: dict, answer: Accepta
     link = CaseLink.objects.select_for_update().get(ref=row.case_ref, peer=row.peer)
     link.case, link.organisation = case, answer.organisation
     link.save(update_fields=["case", "organisation", "updated_at"])
-    basis = f"{claims['legal_basis']} (case notification {row.message_id} from {claims['from']})"
-    consent_give(actor=actor, case=case, purpose=choices.ConsentPurpose.SHARING,
-                 given_by=choices.ConsentGiver.LEGAL_BASIS, legal_basis=basis[:300],
-                 now=now)  # fmt: skip
+    if not claims["legal_basis"].startswith("none"):
+        # Her consent (or the legal basis) to sharing between the two countries, as the other side recorded it.
+        basis = f"{claims['legal_basis']} (case notification {row.message_id} from {claims['from']})"
+        consent_give(actor=actor, case=case, purpose=choices.ConsentPurpose.SHARING,
+                     given_by=choices.ConsentGiver.LEGAL_BASIS, legal_basis=basis[:300], now=now)  # fmt: skip
     case_follow_peer(actor=actor, case=case, stage="verification", counterpart_reference=str(row.message_id),
                      reason=_("Opened on %(node)s's case notification %(ref)s")
                      % {"node": peer_name(claims["from"]), "ref": link.ref}, now=now)  # fmt: skip
@@ -740,14 +743,15 @@ def _signature(certificate: dict, actor, now: dt.datetime) -> dict:
 
 def verify_signatures(document: dict) -> list[dict]:
     """Each signature of a certificate, checked: by a key of the node it names (ours, or the peer's
-    registered keys) that has not been retired, over this very certificate, by the officer it names.
-    `problem` is "" when it verifies, else the reason in the active language."""
+    registered keys), over this very certificate and the officer, office and time shown with it. `problem`
+    is "" when it verifies, else the reason in the active language; `note` says when the key has since been
+    retired (the certificate is evidence of what was signed then, so it still verifies, with that note)."""
     from setu.exchange.envelope import verified_claims
     from setu.exchange.keys import node_keys
 
     results = []
     for entry in document.get("signatures", []):
-        problem = ""
+        problem, note = "", ""
         try:
             kid = unverified_header(entry["jws"])["kid"]
             if entry["node"] == settings.SETU_NODE:
@@ -759,15 +763,17 @@ def verify_signatures(document: dict) -> list[dict]:
                 state, x = (peer_key.state, peer_key.x) if peer_key else ("", "")
             if not x:
                 problem = _("not signed with a key of that country's node")
-            elif state == "retired":
-                problem = _("signed with a key since retired (rotated or withdrawn)")
             else:
                 claims = verified_claims(entry["jws"], public_key(x), CERTIFICATE_TYP)
-                if claims.get("certificate") != document["certificate"] or claims.get("officer") != entry["officer"]:
-                    problem = _("the signature is over another text or officer")
+                signed = {k: claims.get(k) for k in ("certificate", "node", "officer", "office", "signed_at")}
+                shown = {"certificate": document["certificate"], **{k: entry.get(k) for k in list(signed)[1:]}}
+                if signed != shown:
+                    problem = _("the signature is over another text, officer, office or time")
+                elif state == "retired":
+                    note = _("signed with a key since retired: it verified when the key was in use")
         except EnvelopeError:
             problem = _("the signature does not verify")
         except (KeyError, TypeError, Peer.DoesNotExist):
             problem = _("malformed signature")
-        results.append({**entry, "problem": problem})
+        results.append({**entry, "problem": problem, "note": note})
     return results

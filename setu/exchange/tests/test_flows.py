@@ -216,7 +216,7 @@ def test_someone_without_the_role_cannot_see_or_answer(india, np_caseworker, np_
         flows.received_reject(actor=np_other_org, row=notification, reason="no")
 
 
-def test_a_signature_by_a_key_since_retired_no_longer_counts(india, indian_case, np_caseworker, np_focal_point):
+def test_a_signature_by_a_retired_key_still_verifies_with_a_note(india, indian_case, np_caseworker, np_focal_point):
     from setu.exchange.services import peer_retire_key
 
     link = flows.notify_origin(actor=np_caseworker, case=indian_case, checks=["identity"])
@@ -228,4 +228,7 @@ def test_a_signature_by_a_key_since_retired_no_longer_counts(india, indian_case,
     both = {"certificate": certificate.certificate, "signatures": [*certificate.signatures, countersignature]}
     assert [s["problem"] for s in flows.verify_signatures(both)] == ["", ""]
     peer_retire_key(code="IN", kid=india.keys.current()[0])
-    assert "retired" in flows.verify_signatures(both)[1]["problem"]
+    checked = flows.verify_signatures(both)[1]
+    assert checked["problem"] == "" and "retired" in checked["note"]
+    both["signatures"][1] = {**countersignature, "office": "somewhere else"}
+    assert "office" in flows.verify_signatures(both)[1]["problem"]
