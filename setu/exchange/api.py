@@ -4,8 +4,10 @@ authenticates itself by its signature, and is refused before any effect when it 
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -14,6 +16,7 @@ from setu.exchange.envelope import MAX_TOKEN_BYTES
 from setu.exchange.inbox import receive, security_event
 
 MAX_BATCH = 500
+log = logging.getLogger("setu.exchange")
 JOSE = "application/jose"
 
 
@@ -48,7 +51,14 @@ def inbox_batch(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": f"At most {MAX_BATCH} messages per batch."}, status=413)
     results = []
     for token in messages:
-        reply = receive(token)
+        try:
+            reply = receive(token)
+        except DatabaseError:
+            raise  # the node is not well: 503 for the whole batch (setu.core.middleware), the sender retries
+        except Exception:  # one message's failure must not hold back the others
+            log.exception("exchange message failed unexpectedly")
+            results.append({"status": 500, "error": "The message could not be processed; send it again later."})
+            continue
         results.append({"status": reply.status, "receipt": reply.receipt} if reply.receipt
                        else {"status": reply.status, "error": reply.error})  # fmt: skip
     return JsonResponse({"results": results})

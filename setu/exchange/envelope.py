@@ -32,13 +32,16 @@ MAX_TOKEN_BYTES = 512 * 1024
 class EnvelopeError(Exception):
     """The token is not an authentic, well-formed message: refused before any effect.
 
-    `status` is the HTTP status the inbox answers with (4xx: the sender must not send it again as it is).
+    `status` is the HTTP status the inbox answers with (4xx: the sender must not send it again as it is;
+    425: it may, later).
     """
 
-    def __init__(self, reason: str, status: int = 400) -> None:
+    def __init__(self, reason: str, status: int = 400, *, peer: str = "", message_id: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        self.peer = peer  # for the security event, when the signature told us who sent it
+        self.message_id = message_id
 
 
 def isoformat(value: dt.datetime) -> str:

@@ -130,17 +130,19 @@ def _authenticate(token: str, now: dt.datetime) -> tuple[Peer, dict]:
     if not key.peer.is_active:
         raise EnvelopeError("The peer is not active.", status=403)
     claims = verified_claims(token, public_key(key.x), MESSAGE_TYP)
+    known = {"peer": key.peer.code, "message_id": str(claims.get("id", ""))[:64]}
     if claims.get("from") != key.peer.code:
-        raise EnvelopeError("The message says it is from another node than the key's.", status=403)
+        raise EnvelopeError("The message says it is from another node than the key's.", status=403, **known)
     if claims.get("to") != settings.SETU_NODE:
-        raise EnvelopeError("The message is addressed to another node.", status=403)
+        raise EnvelopeError("The message is addressed to another node.", status=403, **known)
     try:
         uuid.UUID(str(claims.get("id")))
         created = parse_time(claims.get("created_at"))
     except ValueError as exc:
-        raise EnvelopeError("The envelope's id or created_at is malformed.") from exc
+        raise EnvelopeError("The envelope's id or created_at is malformed.", **known) from exc
     if created > now + CLOCK_SKEW:
-        raise EnvelopeError("The message is dated in the future beyond the allowed clock skew.", status=400)
+        # 425 Too Early: the sender keeps it and tries again; it goes through once the clocks agree.
+        raise EnvelopeError("The message is dated in the future beyond the allowed clock skew.", status=425, **known)
     return key.peer, claims
 
 
@@ -163,7 +165,13 @@ def _envelope_problems(claims: dict) -> list[str]:
     for name in ("purpose", "legal_basis"):
         if not isinstance(claims.get(name), str):
             problems.append(f"{name}: required")
-    problems += kind.problems(claims.get("payload"))
+    if claims.get("purpose") != kind.purpose:
+        problems.append(f"purpose: {kind.name} is sent for {kind.purpose!r}")
+    payload = claims.get("payload")
+    identity = kind.identity_fields & set(payload) if isinstance(payload, dict) else set()
+    if identity and str(claims.get("legal_basis", "none")).startswith("none"):
+        problems.append(f"legal_basis: {', '.join(sorted(identity))} identify her, and no basis for sharing is given")
+    problems += kind.problems(payload)
     return problems
 
 
@@ -176,7 +184,7 @@ def receive(token: str, *, now: dt.datetime | None = None) -> Reply:
         kid = ""
         with contextlib.suppress(EnvelopeError):
             kid = unverified_header(token)["kid"]
-        security_event(exc.reason, kid=kid)
+        security_event(exc.reason, peer=exc.peer, kid=kid, message_id=exc.message_id)
         return Reply(exc.status, error=exc.reason)
     message_id = str(uuid.UUID(str(claims["id"])))
     stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).only("receipt", "state").first()
@@ -204,18 +212,17 @@ def _stored_reply(row: InboxMessage) -> Reply:
 
 
 def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> InboxMessage:
-    problems = _envelope_problems(claims)
     kind_name = str(claims.get("type"))[:48]
     row = InboxMessage(
         peer=peer, message_id=claims["id"], type=kind_name, token=token, received_at=now,
         created_at=parse_time(claims["created_at"]),
     )  # fmt: skip
-    if problems:
-        return _finish(row, peer, InboxMessage.State.REJECTED, "; ".join(problems)[:300], now)
-    row.case_ref, row.seq = claims.get("case_ref") or "", claims.get("seq")
-    kind = message_type(kind_name)
-    if not kind.case_bound:
+    if not _ordered(claims):
+        # Not case-bound, or without a usable place in a case's order: applied (or refused) at once.
         return _apply(row, peer, claims, None, now)
+    # A case's message takes its place in the case's order even when it is refused, so that a refused one
+    # never leaves a gap that holds back the messages after it.
+    row.case_ref, row.seq = claims["case_ref"], claims["seq"]
     link = CaseLink.objects.select_for_update().filter(ref=row.case_ref).first()
     if link is not None and link.peer_id != peer.pk:
         return _finish(row, peer, InboxMessage.State.REJECTED, "the case is linked with another node", now)
@@ -230,13 +237,28 @@ def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> 
     return row
 
 
+def _ordered(claims: dict) -> bool:
+    """Whether the message has a place in a case's order (a case-bound type with a well-formed ref and seq)."""
+    try:
+        kind = message_type(str(claims.get("type")))
+    except PayloadError:
+        return False
+    ref, seq = claims.get("case_ref"), claims.get("seq")
+    return (kind.case_bound and isinstance(ref, str) and 0 < len(ref) <= 64 and isinstance(seq, int)
+            and not isinstance(seq, bool) and seq > 0)  # fmt: skip
+
+
 def _apply(row: InboxMessage, peer: Peer, claims: dict, link: CaseLink | None, now: dt.datetime) -> InboxMessage:
-    """Apply one in-order message; its handler's effects roll back whole if it refuses."""
+    """Apply one message whose turn it is; its handler's effects roll back whole if it refuses. A message
+    whose envelope or payload is wrong is refused here, in its turn, without reaching a handler."""
     apply = HANDLERS.get(row.type)
     state, reason = InboxMessage.State.APPLIED, ""
     was_new = row._state.adding
     try:
         with transaction.atomic():
+            problems = _envelope_problems(claims)
+            if problems:
+                raise RefusedError("; ".join(problems))
             if row.pk is None:
                 row.state, row.receipt = InboxMessage.State.APPLIED, ""
                 row.save()

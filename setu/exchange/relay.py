@@ -34,7 +34,9 @@ log = logging.getLogger("setu.exchange")
 MESSAGE_BACKOFF_CAP = 300.0  # seconds (reference/security.md §2: capped at 5 min)
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 INBOX_PATH = "/exchange/v1/inbox/batch"
-RETRY_LATER = {408, 425, 429}
+RETRY_LATER = {408, 425, 429}  # the peer says "later", not "never"
+MAX_BATCH = 500  # the peer's inbox takes at most this many per request (setu.exchange.api.MAX_BATCH)
+MAX_BATCH_BYTES = 1_000_000  # and its request body is limited (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB)
 
 
 def link_backoff_cap() -> float:
@@ -61,17 +63,27 @@ def _claim(peer: Peer, now: dt.datetime, limit: int) -> list[OutboxMessage]:
         due = OutboxMessage.objects.filter(peer=peer, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        batch = list(due.order_by("id")[:limit])
+        batch = _within_bytes(list(due.order_by("id")[:limit]))
         if batch:
             lease = dt.timedelta(seconds=settings.SETU_EXCHANGE_LEASE_SECONDS)
             OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(next_attempt_at=now + lease)
     return batch
 
 
+def _within_bytes(batch: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The longest head of the batch that fits one request to the peer (always at least one message)."""
+    total = 0
+    for index, message in enumerate(batch):
+        total += len(message.token) + 3
+        if total > MAX_BATCH_BYTES and index:
+            return batch[:index]
+    return batch
+
+
 def deliver_due(*, client: httpx.Client, now: dt.datetime | None = None, limit: int | None = None) -> Round:
     """One pass over the active peers whose link is not backing off: send one batch to each."""
     now = now or timezone.now()
-    limit = limit or settings.SETU_EXCHANGE_BATCH
+    limit = min(limit or settings.SETU_EXCHANGE_BATCH, MAX_BATCH)
     result = Round()
     peers = Peer.objects.filter(is_active=True).filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     for peer in peers:

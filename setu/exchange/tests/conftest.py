@@ -22,6 +22,13 @@ from setu.exchange.types import SCHEMA_VERSION
 from setu.people.tests.factories import PersonFactory
 
 
+def _purpose(type_name: str) -> str:
+    from setu.exchange.types import registry
+
+    kind = registry().get(type_name)
+    return kind.purpose if kind else "repatriation"
+
+
 @dataclass
 class FakePeerNode:
     """The other node as far as this one can tell: its code, registered keys and a signer."""
@@ -40,7 +47,7 @@ class FakePeerNode:
         claims = {
             "id": message_id or str(new_message_id()), "type": type, "v": SCHEMA_VERSION, "from": self.code,
             "to": to, "created_at": isoformat(created_at or timezone.now()), "case_ref": case_ref, "seq": seq,
-            "purpose": "repatriation", "legal_basis": "consent of the survivor", "payload": payload,
+            "purpose": _purpose(type), "legal_basis": "consent of the survivor", "payload": payload,
         }  # fmt: skip
         claims.update(overrides)
         return self.signer.sign(claims, MESSAGE_TYP), claims

@@ -150,3 +150,23 @@ def test_resign_puts_waiting_messages_under_the_current_key(india, node_keys_dir
         message.refresh_from_db()
     assert unverified_header(waiting.token)["kid"] != old and unverified_header(refused.token)["kid"] != old
     assert refused.state == "pending" and unverified_header(done.token)["kid"] == old
+
+
+def test_a_batch_is_cut_to_what_one_request_may_carry(india, settings):
+    from setu.exchange.relay import MAX_BATCH_BYTES
+
+    messages = _queue(india, 4)
+    big = "x" * (MAX_BATCH_BYTES // 2)
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(token=big)
+    sizes = []
+
+    def peer(request):
+        ids = json.loads(request.content)["messages"]
+        sizes.append(len(ids))
+        return httpx.Response(200, json={"results": [{"status": 400, "error": "malformed"} for _ in ids]})
+
+    settings.SETU_EXCHANGE_BATCH = 10_000
+    with httpx.Client(transport=httpx.MockTransport(peer)) as client:
+        while deliver_due(client=client).sent:
+            pass
+    assert sizes == [1, 1, 1, 1]
