@@ -35,7 +35,7 @@ from setu.exchange.envelope import EnvelopeError, isoformat, parse_time, public_
 from setu.exchange.inbox import Incoming, RefusedError, handler
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put, signer
-from setu.geo.models import District
+from setu.geo.models import District, LocalLevel
 
 FOCAL_POINT = "focal_point"
 
@@ -402,6 +402,9 @@ def _accept_notification(actor, row: InboxMessage, claims: dict, answer: Accepta
     names = [payload.get("given_name", ""), payload.get("family_name", "")]
     full_name = " ".join(n for n in names if n) or payload.get("name_native") or _("Not yet known")
     birth, age = payload.get("birth_date"), payload.get("age_years")
+    # Her municipality, if the gazetteer knows it in her district; a ward means nothing without it.
+    local_level = LocalLevel.objects.filter(district=answer.district,
+                                            name_en__iexact=payload.get("home_local_level") or "-").first()  # fmt: skip
     survivor = person_create(
         actor=actor, organisation=answer.organisation, full_name=full_name, given_name=payload.get("given_name", ""),
         family_name=payload.get("family_name", ""), gender=payload["gender"], nationality=payload["nationality"],
@@ -409,7 +412,8 @@ def _accept_notification(actor, row: InboxMessage, claims: dict, answer: Accepta
         birth_date=dt.date.fromisoformat(birth) if birth else None,
         birth_precision="exact" if birth else ("estimated" if age is not None else "unknown"),
         age_estimate=None if birth else age, age_estimated_on=None if birth or age is None else now.date(),
-        home_ward=payload.get("home_ward"), phones=[payload["phone"]] if payload.get("phone") else [],
+        home_local_level=local_level, home_ward=payload.get("home_ward") if local_level else None,
+        phones=[payload["phone"]] if payload.get("phone") else [],
         aliases=[n for n in [payload.get("name_native", ""), *payload.get("other_names", [])] if n],
     )  # fmt: skip
     identified = dt.datetime.combine(dt.date.fromisoformat(payload["identified_on"]), dt.time(12), tzinfo=dt.UTC)
@@ -604,7 +608,7 @@ def respond_verification(*, actor, case: Case, identity_confirmed: bool, nationa
         decision_record(
             actor=actor, case=case, kind=choices.DecisionKind.NATIONALITY_VERIFICATION, favourable=confirmed,
             outcome=_("confirmed") if confirmed else _("not confirmed"),
-            decider_name=actor.get_full_name() or actor.username,
+            decider_name=actor.get_full_name(),
             decided_on=timezone.localdate(), basis=home_study or note or _("Verification for the other country"),
             survivor_view=note or _("Not recorded with the verification."),
         )  # fmt: skip
@@ -734,7 +738,7 @@ def report_followup(*, actor, case: Case, visited_on: dt.date, summary: str,
 
 def _signature(certificate: dict, actor, now: dt.datetime) -> dict:
     office = str(policy.primary_organisation(actor) or "")
-    officer = actor.get_full_name() or actor.username
+    officer = actor.get_full_name()
     claims = {"certificate": certificate, "node": settings.SETU_NODE, "officer": officer, "office": office,
               "signed_at": isoformat(now)}  # fmt: skip
     return {"node": settings.SETU_NODE, "officer": officer, "office": office, "signed_at": isoformat(now),

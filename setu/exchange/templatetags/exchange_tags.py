@@ -37,3 +37,14 @@ def message_type(name: str) -> str:
 @register.filter
 def outcome_label(outcome: str) -> str:
     return flows.outcome_label(outcome)
+
+
+@register.filter
+def iso_when(value: str):
+    """A timestamp as the exchange writes it (ISO 8601, UTC) as a datetime, for the date and time filters."""
+    from setu.exchange.envelope import parse_time
+
+    try:
+        return parse_time(value)
+    except (TypeError, ValueError):
+        return None

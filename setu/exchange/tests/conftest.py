@@ -117,7 +117,7 @@ def indian_case(india, np_caseworker, morang):
     return case
 
 
-def notification_from_india(india, ref="IN-2026-000077"):
+def notification_from_india(india, ref="IN-2026-000077", **extra):
     from setu.cases.models import SopVersion
 
     if not SopVersion.objects.filter(is_current=True).exists():
@@ -127,7 +127,7 @@ def notification_from_india(india, ref="IN-2026-000077"):
         "case_number": ref, "nationality": "NP", "gender": "Feminine", "is_minor": True, "age_years": 16,
         "identified_on": "2026-11-01", "stage": "verification", "found_in_district": "Araria",
         "organisation": "CWC Araria", "given_name": "Sita", "family_name": "Tamang", "name_native": "सीता तामाङ",
-        "home_district": "Morang", "phone": "+9779812345678",
+        "home_district": "Morang", "phone": "+9779812345678", **extra,
     })  # fmt: skip
     request = peer.send("verification.request", {"checks": ["identity", "nationality", "family_tracing"]})
     return peer, notification, request

@@ -232,3 +232,17 @@ def test_a_signature_by_a_retired_key_still_verifies_with_a_note(india, indian_c
     assert checked["problem"] == "" and "retired" in checked["note"]
     both["signatures"][1] = {**countersignature, "office": "somewhere else"}
     assert "office" in flows.verify_signatures(both)[1]["problem"]
+
+
+def test_her_municipality_and_ward_are_kept_when_the_gazetteer_knows_them(india, np_focal_point, np_ministry, morang):
+    from setu.geo.models import LocalLevel
+
+    biratnagar = LocalLevel.objects.create(district=morang, name_en="Biratnagar", kind="metropolitan", ward_count=19)
+    _peer, notification, _request = notification_from_india(india, ref="IN-2026-000099", home_local_level="Biratnagar",
+                                                            home_ward=5)  # fmt: skip
+    flows.received_accept(actor=np_focal_point, row=notification,
+                          answer=Acceptance(organisation=np_ministry, district=morang))  # fmt: skip
+    survivor = CaseLink.objects.get(ref="IN-2026-000099").case.survivor
+    assert (survivor.home_local_level, survivor.home_ward) == (biratnagar, 5)
+    np_focal_point.full_name = "Sushila Adhikari"
+    assert flows._signature({"number": "X-H1"}, np_focal_point, timezone.now())["officer"] == "Sushila Adhikari"
