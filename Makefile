@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # posture: the production default would demand a secret key.
 DEV := SETU_ENV=development
 
-.PHONY: install demo reset-demo test lint typecheck check-migrations messages clean bench
+.PHONY: install demo reset-demo scenario test lint typecheck check-migrations messages clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,6 +29,10 @@ demo: $(STAMP)
 ## reset-demo: as demo, but start from empty databases
 reset-demo: $(STAMP)
 	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo --reset $(DEMO_ARGS)
+
+## scenario: with `make demo` running, drive one new case across the border through every bilateral step
+scenario: $(STAMP)
+	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo scenario $(DEMO_ARGS)
 
 ## test: install and run the whole test suite (DATABASE_URL selects PostgreSQL)
 test: $(STAMP)

@@ -7,6 +7,8 @@ delivers exchange messages to the other node, until Ctrl-C.
 Each node runs in its own processes with its own environment (SETU_NODE, database, var dir, peer URL),
 exactly as two installations would: the command never opens a node's database itself. The two nodes are
 migrated and seeded in parallel: a first seed takes most of the start-up time.
+`setu demo scenario` (with the same options) starts nothing: it drives one new case through every bilateral
+step on the demo that is running (setu.web.demo.scenario).
 
 Gunicorn rather than runserver: it is what production runs, it shuts down cleanly on SIGTERM, and
 whitenoise serves the static files from the finders while DEBUG is on, so no collectstatic is needed.
@@ -140,6 +142,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "action", nargs="?", choices=["scenario"],
+            help="scenario: with the demo running (in another terminal), drive one new case across the border "
+            "through every bilateral step and print each step (setu.web.demo.scenario). Starts no server.",
+        )  # fmt: skip
+        parser.add_argument(
             "--reset", action="store_true", help="Delete both demo databases and media first, then seed afresh."
         )
         parser.add_argument("--no-serve", action="store_true", help="Only migrate and seed both nodes, then exit.")
@@ -182,6 +189,9 @@ class Command(BaseCommand):
                 "`setu demo` runs a throw-away two-node demo and is refused when SETU_ENV=production. "
                 "Run it with SETU_ENV=development (as `make demo` does)."
             )
+        if options["action"] == "scenario":
+            self._scenario(options)
+            return
         nodes = self._nodes(options)
         supervisor = Supervisor(stop_timeout=options["stop_timeout"])
         previous_handlers = supervisor.handle_signals()
@@ -216,7 +226,7 @@ class Command(BaseCommand):
         for option in ("persons", "cases"):
             if options[option] < 0:
                 raise CommandError(f"--{option} must be zero or more.")
-        if not options["no_serve"]:
+        if not options["no_serve"] and not options["action"]:
             for node in nodes:
                 if not _port_free(node.host, node.port):
                     raise CommandError(
@@ -224,6 +234,23 @@ class Command(BaseCommand):
                         f"Choose another with --{node.slug}-port."
                     )
         return nodes
+
+    def _scenario(self, options) -> None:
+        """`setu demo scenario`: on the running demo (the same var dir and ports), one case through every step."""
+        from setu.web.demo.scenario import Scenario, ScenarioError
+
+        if options["reset"] or options["no_serve"]:
+            raise CommandError("`setu demo scenario` runs on the running demo: --reset and --no-serve do not apply.")
+        nodes = self._nodes(options)
+
+        def write(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        try:
+            Scenario(nodes, write, cwd=Path(settings.BASE_DIR)).run()
+        except ScenarioError as exc:
+            raise CommandError(str(exc)) from None
 
     # --- the run ---
     def _run(self, supervisor: Supervisor, nodes: list[DemoNode], options) -> None:
@@ -382,7 +409,8 @@ class Command(BaseCommand):
         out.write("")
         out.write(
             self.style.SUCCESS(
-                "Setu demo is ready: two sovereign nodes, each with its own database, task worker, scheduler and exchange relay."
+                "Setu demo is ready: two sovereign nodes, each with its own database, task worker, scheduler and "
+                "exchange relay."
             )
         )
         out.write("")
