@@ -11,17 +11,21 @@ live in another database altogether, so no cell of this node can reach them. Sen
 the permission: the case team or a supervisor role, so a node-wide role outside both is refused too.
 
 The out-of-scope case (opened by a Parsa organisation in Parsa for the out-of-scope person) carries one of
-each record an endpoint addresses; a refused cell must leave it as it was.
+each record an endpoint addresses; a refused cell must leave it as it was. So must it leave the peer node (IN,
+backing off, with one message waiting) that the exchange's administration pages address.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from setu.accounts.roles import ROLE_PERMISSIONS, SUPERVISOR_ROLES, Permission, Role, Scope
 from setu.accounts.tests.factories import OrganisationFactory, make_user
@@ -29,6 +33,10 @@ from setu.audit.models import AuditEvent
 from setu.cases import services as case_services
 from setu.cases.models import Case
 from setu.cases.tests.factories import legal_basis, open_case
+from setu.exchange.envelope import new_message_id
+from setu.exchange.keys import NodeKeys
+from setu.exchange.models import OutboxMessage, Peer, PeerKey
+from setu.exchange.services import peer_add
 from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
@@ -71,6 +79,10 @@ def _case_open_data(ctx: dict) -> dict:
             "age_at_identification": 20}  # fmt: skip
 
 
+def _peer_key(ctx: dict) -> str:
+    return reverse("exchange:admin_peer_key_retire", args=["IN", ctx["peer_kid"]])
+
+
 ENDPOINTS = [
     Endpoint("people list", "GET", lambda c: reverse("people:list"), Permission.PERSON_VIEW, False),
     Endpoint("people search", "GET", lambda c: reverse("people:list") + "?q=Kamala", Permission.PERSON_VIEW, False),
@@ -96,6 +108,20 @@ ENDPOINTS = [
     Endpoint("new account", "GET", lambda c: reverse("accounts:user_create"), Permission.USER_MANAGE, False),
     Endpoint("SOP versions", "GET", lambda c: reverse("cases:sop_versions"), Permission.SOP_MANAGE, False),
     Endpoint("audit log", "GET", lambda c: reverse("audit:list"), Permission.AUDIT_VIEW, False),
+    # The exchange's administration pages (node-wide: peers and message queues, never a message's contents).
+    Endpoint("exchange peers", "GET", lambda c: reverse("exchange:admin_peers"), Permission.EXCHANGE_VIEW, False),
+    Endpoint("exchange messages", "GET", lambda c: reverse("exchange:admin_messages"), Permission.EXCHANGE_VIEW,
+             False),
+    Endpoint("exchange messages filtered", "GET",
+             lambda c: reverse("exchange:admin_messages") + "?show=out-retrying&peer=IN", Permission.EXCHANGE_VIEW,
+             False),
+    Endpoint("exchange peer add", "POST", lambda c: reverse("exchange:admin_peers"), Permission.EXCHANGE_MANAGE,
+             False, data=lambda c: {"code": "IN", "base_url": "https://changed.example.in",
+                                    "keyset": c["peer_keyset"]}),
+    Endpoint("exchange key retire form", "GET", _peer_key, Permission.EXCHANGE_MANAGE, False),
+    Endpoint("exchange key retire", "POST", _peer_key, Permission.EXCHANGE_MANAGE, False),
+    Endpoint("exchange retry now", "POST", lambda c: reverse("exchange:admin_peer_retry", args=["IN"]),
+             Permission.EXCHANGE_MANAGE, False, data={"next": "messages"}),
     Endpoint("api persons", "GET", lambda c: "/api/v1/persons/", Permission.PERSON_VIEW, False, api=True),
     Endpoint("api person", "GET", lambda c: f"/api/v1/persons/{_person(c)}/", Permission.PERSON_VIEW, True, api=True),
     Endpoint("api person phones", "GET", lambda c: f"/api/v1/persons/{_person(c)}/phones/", Permission.PERSON_VIEW,
@@ -238,15 +264,30 @@ def out_of_scope(parsa, tmp_path, settings):
     transfer = case_services.case_transfer_request(actor=parsa_worker, case=case, to_organisation=shelter,
                                                    reason="closer to home", revision=case.revision)  # fmt: skip
     case.refresh_from_db()
+    # A peer node backing off, with one message waiting for it: what the exchange's pages address.
+    peer_keys = NodeKeys(tmp_path / "keys-in")
+    peer_keys.init()
+    keyset = peer_keys.published("IN")
+    peer = peer_add(code="IN", base_url="https://setu.example.in", keyset=keyset)
+    Peer.objects.filter(pk=peer.pk).update(failures=2, retry_at=timezone.now() + dt.timedelta(minutes=5))
+    OutboxMessage.objects.create(id=new_message_id(), peer=peer, type="case.notification", token="x.y.z",
+                                 created_at=timezone.now(), attempts=2,
+                                 next_attempt_at=timezone.now() + dt.timedelta(minutes=5))  # fmt: skip
     return {"person": person, "photo": Photo.objects.get(person=person), "case": case, "document": document,
             "consent": consent, "follow_up": follow_up, "transfer": transfer, "shelter": shelter,
-            "relative": relative}  # fmt: skip
+            "relative": relative, "peer_kid": keyset["keys"][0]["kid"], "peer_keyset": json.dumps(keyset)}  # fmt: skip
 
 
 def _case_state(case: Case) -> tuple:
     case = Case.objects.get(pk=case.pk)
     return (case.revision, case.stage, case.status, case.organisation_id, case.updated_at, Case.objects.count(),
             case.sensitive_notes.count(), case.documents.count(), case.events.count())  # fmt: skip
+
+
+def _exchange_state() -> tuple:
+    return (tuple(Peer.objects.values_list("code", "base_url", "is_active", "failures", "retry_at", "updated_at")),
+            tuple(PeerKey.objects.values_list("kid", "state", "updated_at")),
+            tuple(OutboxMessage.objects.values_list("id", "state", "next_attempt_at")))  # fmt: skip
 
 
 def _request(client: Client, endpoint: Endpoint, ctx: dict):
@@ -268,6 +309,7 @@ def test_permission_matrix(role, endpoint, cell, np_transit_home, out_of_scope):
     client.force_login(user)
     denials_before = AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count()
     case_before = _case_state(out_of_scope["case"])
+    exchange_before = _exchange_state()
 
     response = _request(client, endpoint, out_of_scope)
 
@@ -284,6 +326,7 @@ def test_permission_matrix(role, endpoint, cell, np_transit_home, out_of_scope):
     out_of_scope["person"].refresh_from_db()
     assert out_of_scope["person"].full_name == "Kamala Out-of-scope"
     assert _case_state(out_of_scope["case"]) == case_before
+    assert _exchange_state() == exchange_before
 
 
 def test_the_matrix_covers_every_role_and_permission():

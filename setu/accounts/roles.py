@@ -57,6 +57,10 @@ class Permission(StrEnum):
     CASE_OPEN = "case.open"
     CASE_WORK = "case.work"  # move through the SOP, record decisions, consent, documents, care; transfer
     CASE_SENSITIVE = "case.sensitive"  # testimony, health, sexual exploitation; also needs team or supervisor
+    # The exchange with the other country's node, as operated here: peers, their keys, the message queues
+    # (types, ids, references and states; never a message's contents). VIEW reads, MANAGE changes.
+    EXCHANGE_VIEW = "exchange.view"
+    EXCHANGE_MANAGE = "exchange.manage"  # register a peer, retire its key, retry delivery now
 
 
 class Scope(StrEnum):
@@ -111,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
     Role.AUDITOR: {
         Permission.AUDIT_VIEW: Scope.NODE,
+        Permission.EXCHANGE_VIEW: Scope.NODE,
         Permission.ORGANISATION_VIEW: Scope.NODE,
         Permission.GAZETTEER_VIEW: Scope.NODE,
     },
@@ -122,5 +127,7 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
         Permission.USER_MANAGE: Scope.NODE,
         Permission.AUDIT_VIEW: Scope.NODE,
         Permission.GAZETTEER_VIEW: Scope.NODE,
+        Permission.EXCHANGE_VIEW: Scope.NODE,
+        Permission.EXCHANGE_MANAGE: Scope.NODE,
     },
 }  # fmt: skip

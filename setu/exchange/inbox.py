@@ -130,19 +130,20 @@ def _authenticate(token: str, now: dt.datetime) -> tuple[Peer, dict]:
     if not key.peer.is_active:
         raise EnvelopeError("The peer is not active.", status=403)
     claims = verified_claims(token, public_key(key.x), MESSAGE_TYP)
-    known = {"peer": key.peer.code, "message_id": str(claims.get("id", ""))[:64]}
-    if claims.get("from") != key.peer.code:
-        raise EnvelopeError("The message says it is from another node than the key's.", status=403, **known)
+    peer_code, message_id = key.peer.code, str(claims.get("id", ""))[:64]  # for the security event
+    if claims.get("from") != peer_code:
+        raise EnvelopeError("The message says it is from another node than the key's.", 403, peer=peer_code)
     if claims.get("to") != settings.SETU_NODE:
-        raise EnvelopeError("The message is addressed to another node.", status=403, **known)
+        raise EnvelopeError("The message is addressed to another node.", 403, peer=peer_code, message_id=message_id)
     try:
         uuid.UUID(str(claims.get("id")))
         created = parse_time(claims.get("created_at"))
     except ValueError as exc:
-        raise EnvelopeError("The envelope's id or created_at is malformed.", **known) from exc
+        raise EnvelopeError("The envelope's id or created_at is malformed.", peer=peer_code) from exc
     if created > now + CLOCK_SKEW:
         # 425 Too Early: the sender keeps it and tries again; it goes through once the clocks agree.
-        raise EnvelopeError("The message is dated in the future beyond the allowed clock skew.", status=425, **known)
+        raise EnvelopeError("The message is dated in the future beyond the allowed clock skew.", 425,
+                            peer=peer_code, message_id=message_id)  # fmt: skip
     return key.peer, claims
 
 
@@ -233,7 +234,8 @@ def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> 
     if seq > expected:
         return _finish(row, peer, InboxMessage.State.PARKED, f"waiting for seq {expected}", now)
     row = _apply(row, peer, claims, link, now)
-    _drain_parked(peer, row.case_ref, now)
+    if row.link is not None:
+        _drain_parked(peer, row.link, now)
     return row
 
 
@@ -296,18 +298,21 @@ def _finish(row: InboxMessage, peer: Peer, state: str, reason: str, now: dt.date
     return row
 
 
-def _drain_parked(peer: Peer, case_ref: str, now: dt.datetime) -> None:
-    """Apply the parked messages of this case that are now next in line."""
-    while True:
-        link = CaseLink.objects.select_for_update().filter(ref=case_ref, peer=peer).first()
-        if link is None:
+def _drain_parked(peer: Peer, link: CaseLink, now: dt.datetime) -> None:
+    """Apply the parked messages of this case that are now next in line (`link` is locked by the caller).
+
+    They are read in one query, in seq order: a second message with a seq already applied stays parked,
+    and a gap stops the draining."""
+    parked = InboxMessage.objects.filter(
+        peer=peer, case_ref=link.ref, seq__gt=link.applied_seq, state=InboxMessage.State.PARKED
+    ).order_by("seq", "-received_at", "-id")
+    for nxt in parked:
+        seq = nxt.seq or 0  # parked messages always have one
+        if seq > link.applied_seq + 1:
             return
-        nxt = InboxMessage.objects.filter(peer=peer, case_ref=case_ref, seq=link.applied_seq + 1,
-                                          state=InboxMessage.State.PARKED).first()  # fmt: skip
-        if nxt is None:
-            return
-        claims = verified_claims(nxt.token, _key_for(nxt.token), MESSAGE_TYP)
-        _apply(nxt, peer, claims, link, now)
+        if seq == link.applied_seq + 1:
+            claims = verified_claims(nxt.token, _key_for(nxt.token), MESSAGE_TYP)
+            link = _apply(nxt, peer, claims, link, now).link or link
 
 
 def _key_for(token: str):

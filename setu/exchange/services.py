@@ -1,18 +1,21 @@
-"""Writes of the exchange app. So far: registering peers and their keys (from the command line)."""
+"""Writes of the exchange app's administration: registering peers and their keys (command line and page),
+retiring a key, ending a link's backoff."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from setu.audit.services import audit_record
 from setu.exchange.keys import thumbprint
-from setu.exchange.models import Peer, PeerKey
+from setu.exchange.models import OutboxMessage, Peer, PeerKey
 
 CLI_ACTOR = "setu-cli"
 
@@ -36,11 +39,11 @@ def _checked_key(jwk: dict) -> tuple[str, str]:
     return kid, x
 
 
-def peer_add(*, code: str, base_url: str, keyset: dict) -> Peer:
+def peer_add(*, code: str, base_url: str, keyset: dict, actor=None) -> Peer:
     """Register (or update) a peer node with the public keys it published with `setu node show --json`.
 
     Keys already known stay as they are (a retired key is not revived); new ones are added. Everything is
-    checked first: with any problem nothing changes."""
+    checked first: with any problem nothing changes. `actor` is the user on the peers page (None: the CLI)."""
     code = code.strip().upper()
     if code == settings.SETU_NODE:
         raise ValidationError(f"{code} is this node, not a peer.")
@@ -66,19 +69,39 @@ def peer_add(*, code: str, base_url: str, keyset: dict) -> Peer:
         for key in new_keys:
             key.peer = peer
         PeerKey.objects.bulk_create(new_keys)
-        audit_record(actor=None, actor_username=CLI_ACTOR, action="exchange.peer_add", obj=peer,
+        audit_record(actor=actor, actor_username=CLI_ACTOR, action="exchange.peer_add", obj=peer,
                      fields=["base_url", "keys"])  # fmt: skip
     return peer
 
 
-def peer_retire_key(*, code: str, kid: str) -> PeerKey:
-    """Stop accepting messages signed with one of a peer's keys (it rotated, or the key leaked)."""
+def peer_retire_key(*, code: str, kid: str, actor=None) -> PeerKey:
+    """Stop accepting messages signed with one of a peer's keys (it rotated, or the key leaked). `actor` is
+    the user on the peers page (None: the CLI)."""
     key = PeerKey.objects.select_related("peer").filter(peer__code=code.upper(), kid=kid).first()
     if key is None:
         raise ValidationError(f"Peer {code} has no key {kid}.")
     with transaction.atomic():
         key.state = PeerKey.State.RETIRED
         key.save(update_fields=["state", "updated_at"])
-        audit_record(actor=None, actor_username=CLI_ACTOR, action="exchange.peer_retire_key", obj=key.peer,
+        audit_record(actor=actor, actor_username=CLI_ACTOR, action="exchange.peer_retire_key", obj=key.peer,
                      fields=["keys"])  # fmt: skip
     return key
+
+
+def peer_retry_now(*, actor, peer: Peer, now: dt.datetime | None = None) -> int:
+    """End the backoff of a peer's link and make its waiting messages due now: the relay's next round sends
+    them. The number of messages made due (0, with the link not backing off: nothing is done or recorded).
+
+    A message a relay is sending at this moment may be sent again; the peer's inbox stores each message
+    once and answers a repeat with the same receipt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        peer = Peer.objects.select_for_update().get(pk=peer.pk)
+        waiting = OutboxMessage.objects.filter(peer=peer, state=OutboxMessage.State.PENDING)
+        count = waiting.count()
+        if count == 0 and peer.retry_at is None:
+            return 0
+        waiting.update(next_attempt_at=now)
+        Peer.objects.filter(pk=peer.pk).update(retry_at=None, updated_at=now)
+        audit_record(actor=actor, action="exchange.peer_retry_now", obj=peer, fields=["retry_at", "next_attempt_at"])
+    return count

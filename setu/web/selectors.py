@@ -74,6 +74,10 @@ def dashboard_for(user) -> dict:
     )
     if policy.has_permission(user, Permission.CASE_VIEW):
         context.update(_cases(user))
+    if policy.has_permission(user, Permission.EXCHANGE_VIEW):
+        from setu.exchange.selectors import dashboard_counts
+
+        context["exchange"] = dashboard_counts()
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
 
