@@ -12,6 +12,9 @@ from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.core.enums import OrganisationType
 from setu.geo.models import District, Province
 
+# Fixtures of a peer node (its keys, its signed messages), used by the exchange tests and the browser tests.
+pytest_plugins = ["setu.exchange.tests.fixtures"]
+
 
 @pytest.fixture
 def morang(db) -> District:

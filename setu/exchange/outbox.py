@@ -70,7 +70,8 @@ def outbox_put(
     with transaction.atomic():
         basis = ""
         if link is not None:
-            link = CaseLink.objects.select_for_update().select_related("peer", "case").get(pk=link.pk)
+            # Only the link's row is locked: PostgreSQL cannot lock the nullable side (case) of the outer join.
+            link = CaseLink.objects.select_for_update(of=("self",)).select_related("peer", "case").get(pk=link.pk)
             peer = link.peer
             basis = sharing_basis(link.case)
         if peer is None:

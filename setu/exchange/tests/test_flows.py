@@ -20,7 +20,7 @@ from setu.exchange.envelope import isoformat
 from setu.exchange.flows import Acceptance
 from setu.exchange.inbox import receive
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage
-from setu.exchange.tests.conftest import PeerSide, decide, notification_from_india
+from setu.exchange.tests.fixtures import PeerSide, decide, notification_from_india
 from setu.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

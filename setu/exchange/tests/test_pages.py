@@ -11,7 +11,7 @@ from django.utils import timezone
 from setu.cases.models import Case
 from setu.exchange import flows
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage
-from setu.exchange.tests.conftest import PeerSide, notification_from_india
+from setu.exchange.tests.fixtures import PeerSide, notification_from_india
 
 pytestmark = pytest.mark.django_db
 

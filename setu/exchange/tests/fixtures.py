@@ -1,5 +1,6 @@
-"""Fixtures for exchange tests: this node's keys in a temporary directory, and a peer (IN) whose private
-key the test holds, so it can sign what that peer would send."""
+"""Fixtures for exchange tests: this node's keys in a temporary directory, and a peer (IN) whose private key
+the test holds, so it can sign what that peer would send. A pytest plugin of the root conftest.py, so that
+the browser tests have them too."""
 
 from __future__ import annotations
 
