@@ -89,6 +89,7 @@ def _cases(user) -> dict:
     from setu.cases import selectors as cases
     from setu.cases.display import clock_view
     from setu.cases.services import stage_name
+    from setu.exchange.flows import awaiting
 
     now = timezone.now()
     mine = (
@@ -102,4 +103,5 @@ def _cases(user) -> dict:
         "task_count": cases.my_tasks(user).count(),
         "overdue_count": cases.overdue_cases_for(user).count(),
         "follow_up_count": cases.follow_ups_due_for(user).count(),
+        "received_count": len(awaiting(user)),
     }

@@ -86,3 +86,9 @@ def test_the_certificate_page_shows_each_signature_checked(india, indian_case, n
     page = _client(np_focal_point).get(url).content.decode()
     assert "Does not verify" in page
     assert _client(np_focal_point).get(reverse("exchange:certificate", args=["nope"])).status_code == 404
+
+
+def test_the_dashboard_shows_the_focal_point_what_waits_for_an_answer(india, np_focal_point):
+    notification_from_india(india)
+    page = _client(np_focal_point).get(reverse("web:dashboard")).content.decode()
+    assert "2 messages from the other country to answer" in page and reverse("exchange:received") in page
