@@ -54,7 +54,7 @@ def inbox_batch(request: HttpRequest) -> HttpResponse:
         try:
             reply = receive(token)
         except DatabaseError:
-            raise  # the node is not well: 503 for the whole batch (setu.core.middleware), the sender retries
+            raise  # the database is not well: the whole request fails (503 when it is down), the sender retries
         except Exception:  # one message's failure must not hold back the others
             log.exception("exchange message failed unexpectedly")
             results.append({"status": 500, "error": "The message could not be processed; send it again later."})

@@ -36,6 +36,7 @@ from setu.exchange.inbox import Incoming, RefusedError, handler
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put, signer
 from setu.geo.models import District, LocalLevel
+from setu.people.models import Script
 
 FOCAL_POINT = "focal_point"
 
@@ -475,8 +476,7 @@ def _accept_verification_response(actor, row, claims, answer, now) -> None:
 
 def _accept_proposal(actor, row, claims, answer, now) -> None:
     outbox_put(type="repatriation.acceptance", link=row.link, actor=actor,
-               candidate={"proposal": str(row.message_id), "receiving_officer": answer.receiving_officer,
-                          "note": answer.note})  # fmt: skip
+               candidate={"proposal": str(row.message_id), "receiving_officer": answer.receiving_officer})  # fmt: skip
 
 
 def _accept_certificate(actor, row, claims, answer, now) -> None:
@@ -564,7 +564,8 @@ def notify_origin(*, actor, case: Case, checks: list[str], reply_by: dt.date | N
             )
         link = CaseLink.objects.create(ref=case.number, peer=peer, case=case, side=CaseLink.Side.DESTINATION,
                                        organisation=policy.primary_organisation(actor))  # fmt: skip
-        name = survivor.full_name if survivor.name_script == "latin" else ""
+        latin = survivor.name_script == Script.LATIN
+        name = survivor.full_name if latin else ""
         candidate = {
             "case_number": case.number, "nationality": survivor.nationality, "gender": survivor.gender,
             "is_minor": case.is_minor, "age_years": case.age_at_identification,
@@ -572,7 +573,7 @@ def notify_origin(*, actor, case: Case, checks: list[str], reply_by: dt.date | N
             "found_in_district": case.district.name_en, "organisation": case.organisation.name_en,
             "exploitation_types": list(case.exploitation_types), "note": note,
             "given_name": survivor.given_name or name, "family_name": survivor.family_name,
-            "name_native": survivor.full_name if survivor.name_script != "latin" else "",
+            "name_native": "" if latin else survivor.full_name,
             "birth_date": survivor.birth_date.isoformat() if survivor.birth_date else None,
             "home_district": survivor.home_district.name_en if survivor.home_district else "",
             "home_local_level": survivor.home_local_level.name_en if survivor.home_local_level else "",

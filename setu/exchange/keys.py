@@ -161,7 +161,7 @@ class NodeKeys:
         if item is None:
             raise NodeKeyError(f"No key '{kid}' on this node.")
         if item["state"] == "current":
-            raise NodeKeyError("The current key cannot be retired: rotate first.")
+            raise NodeKeyError("The current key cannot be retired: rotate and activate a new key first.")
         item["state"] = "retired"
         self._write_state(state)
 

@@ -54,6 +54,10 @@ def peer_add(*, code: str, base_url: str, keyset: dict, actor=None) -> Peer:
         raise ValidationError("The base URL must be an http(s) address, e.g. https://setu.example.in.")
     if parsed.scheme == "http" and settings.PRODUCTION:
         raise ValidationError("In production a peer is reached over HTTPS only.")
+    if not isinstance(keyset, dict):
+        raise ValidationError(
+            'The key set must be a JSON object {"node": ..., "keys": [...]} (`setu node show --json`).'
+        )
     if keyset.get("node") not in (None, code):
         raise ValidationError(f"The key set is node {keyset.get('node')!r}'s, not {code}'s.")
     keys = [_checked_key(jwk) for jwk in keyset.get("keys", [])]

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator, FormatChecker
 
 SCHEMA_VERSION = 1
@@ -42,11 +43,12 @@ def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value))
 
 
-class PayloadError(Exception):
-    """The payload does not fit its type's schema (`problems` lists where and why)."""
+class PayloadError(ValidationError):
+    """The payload does not fit its type's schema (`problems` lists where and why). A ValidationError, so a
+    page that sends a message shows the problems on its form and changes nothing."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__(problems)
         self.problems = problems
 
 

@@ -92,3 +92,18 @@ def test_the_dashboard_shows_the_focal_point_what_waits_for_an_answer(india, np_
     notification_from_india(india)
     page = _client(np_focal_point).get(reverse("web:dashboard")).content.decode()
     assert "2 messages from the other country to answer" in page and reverse("exchange:received") in page
+
+
+def test_a_certificate_without_her_sharing_basis_is_refused_on_the_form(india, indian_case, np_caseworker,
+                                                                          np_focal_point):  # fmt: skip
+    flows.notify_origin(actor=np_caseworker, case=indian_case, checks=["identity"])
+    Case.objects.filter(pk=indian_case.pk).update(stage="handover")
+    consent = indian_case.consents.get(purpose="sharing_with_other_country")
+    from setu.cases import services
+
+    services.consent_withdraw(actor=np_focal_point, consent=consent, reason="she asked")
+    before = OutboxMessage.objects.count()
+    url = reverse("exchange:case_step", args=[indian_case.public_id, "certificate"])
+    refused = _client(np_focal_point).post(url, {"on": "2026-11-25", "time": "10:00", "border_point": "Jogbani"})
+    assert refused.status_code == 400 and "consent" in refused.content.decode()
+    assert OutboxMessage.objects.count() == before and not HandoverCertificate.objects.exists()

@@ -150,6 +150,9 @@ def test_resign_puts_waiting_messages_under_the_current_key(india, node_keys_dir
         message.refresh_from_db()
     assert unverified_header(waiting.token)["kid"] != old and unverified_header(refused.token)["kid"] != old
     assert refused.state == "pending" and unverified_header(done.token)["kid"] == old
+    from setu.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="exchange.resign", actor_username="setu-cli").exists()
 
 
 def test_a_batch_is_cut_to_what_one_request_may_carry(india, settings):

@@ -16,9 +16,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from setu.audit.services import audit_record
 from setu.exchange.models import Peer
 from setu.exchange.outbox import resign_waiting
 from setu.exchange.relay import client, deliver_due, resend
+from setu.exchange.services import CLI_ACTOR
 
 
 class Command(BaseCommand):
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             return
         if command == "resign":
             count = resign_waiting(peer_code=options.get("peer"))
+            audit_record(actor=None, actor_username=CLI_ACTOR, action="exchange.resign", object_type="exchange.peer",
+                         object_id=(options.get("peer") or "*").upper(), fields=[f"messages:{count}"])  # fmt: skip
             self.stdout.write(self.style.SUCCESS(f"{count} waiting messages signed again with the current key."))
             return
         stopping = False
@@ -76,4 +80,6 @@ class Command(BaseCommand):
         if not Peer.objects.filter(code=code.upper()).exists():
             raise CommandError(f"No peer {code.upper()}: `setu peer list` shows the peers.")
         count = resend(peer_code=code, since=since)
+        audit_record(actor=None, actor_username=CLI_ACTOR, action="exchange.resend", object_type="exchange.peer",
+                     object_id=code.upper(), fields=[f"since:{since.isoformat()}", f"messages:{count}"])  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"{count} messages to {code.upper()} queued again."))
