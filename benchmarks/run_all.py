@@ -21,7 +21,7 @@ def _postgres_answers() -> bool:
         return False
 
 
-BENCHMARKS = ("people.py", "cases.py")
+BENCHMARKS = ("people.py", "cases.py", "exchange.py")
 
 
 def main() -> int:

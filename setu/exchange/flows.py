@@ -338,7 +338,7 @@ def _acted(row: InboxMessage, actor, outcome: str, reason: str, now: dt.datetime
 def _lock_unanswered(user, row: InboxMessage) -> InboxMessage:
     if not may_answer(user, row):
         policy.deny(user, "exchange.answer", object_type="exchange.message", object_id=str(row.message_id))
-    row = InboxMessage.objects.select_for_update().select_related("link__case", "peer").get(pk=row.pk)
+    row = InboxMessage.objects.select_for_update(of=("self",)).select_related("link__case", "peer").get(pk=row.pk)
     if row.acted_at is not None:
         raise ValidationError({"__all__": [_("This message has already been answered.")]})
     return row

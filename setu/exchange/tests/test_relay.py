@@ -173,3 +173,24 @@ def test_a_batch_is_cut_to_what_one_request_may_carry(india, settings):
         while deliver_due(client=client).sent:
             pass
     assert sizes == [1, 1, 1, 1]
+
+
+def test_the_relay_waits_out_a_database_error_instead_of_exiting(india, monkeypatch):
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from setu.exchange.management.commands import relay as command
+
+    rounds = []
+
+    def flaky(*, client):
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise OperationalError("database is locked")
+        raise KeyboardInterrupt  # stands in for SIGTERM after the second round
+
+    monkeypatch.setattr(command, "deliver_due", flaky)
+    monkeypatch.setattr(command.time, "sleep", lambda seconds: None)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("relay")
+    assert len(rounds) == 2

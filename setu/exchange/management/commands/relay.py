@@ -10,17 +10,20 @@ waiting again with the current key (after a key that may have leaked was retired
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from setu.audit.services import audit_record
 from setu.exchange.models import Peer
 from setu.exchange.outbox import resign_waiting
 from setu.exchange.relay import client, deliver_due, resend
 from setu.exchange.services import CLI_ACTOR
+
+log = logging.getLogger("setu.exchange")
 
 
 class Command(BaseCommand):
@@ -55,9 +58,20 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         with client() as http:
+            pause = 0.0
             while not stopping:
                 close_old_connections()
-                result = deliver_due(client=http)
+                try:
+                    result = deliver_due(client=http)
+                except DatabaseError as exc:
+                    # The database is restarting or busy: wait (up to 30 s) and try again; nothing is lost, a
+                    # claimed message becomes due again when its lease ends.
+                    pause = min(30.0, max(1.0, pause * 2))
+                    log.warning("relay: database unavailable (%s); trying again in %.0f s", exc, pause)
+                    close_old_connections()
+                    time.sleep(pause)
+                    continue
+                pause = 0.0
                 if result.sent:
                     unreachable = f"; unreachable: {', '.join(result.unreachable)}" if result.unreachable else ""
                     self.stdout.write(
