@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from setu.exchange.envelope import MAX_TOKEN_BYTES
-from setu.exchange.inbox import receive, security_event
+from setu.exchange.inbox import Session, receive, security_event
 
 MAX_BATCH = 500
 log = logging.getLogger("setu.exchange")
@@ -50,9 +50,10 @@ def inbox_batch(request: HttpRequest) -> HttpResponse:
     if len(messages) > MAX_BATCH:
         return JsonResponse({"error": f"At most {MAX_BATCH} messages per batch."}, status=413)
     results = []
+    session = Session()
     for token in messages:
         try:
-            reply = receive(token)
+            reply = receive(token, session=session)
         except DatabaseError:
             raise  # the database is not well: the whole request fails (503 when it is down), the sender retries
         except Exception:  # one message's failure must not hold back the others

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,10 +119,35 @@ def _receipt(peer: Peer, message_id: str, status: str, reason: str, now: dt.date
     return signer().sign(claims, RECEIPT_TYP)
 
 
-def _authenticate(token: str, now: dt.datetime) -> tuple[Peer, dict]:
+@dataclass
+class Session:
+    """What one request to the inbox learns once for all its messages: the peers' keys by kid, and whether
+    any message of a case waits parked (if none does, none needs draining after a message is applied)."""
+
+    keys: dict[str, PeerKey | None] = field(default_factory=dict)
+    parked: set[int] | None = None  # ids of the peers with parked messages; None until first needed
+
+    def key(self, kid: str) -> PeerKey | None:
+        if kid not in self.keys:
+            self.keys[kid] = PeerKey.objects.select_related("peer").filter(kid=kid).first()
+        return self.keys[kid]
+
+    def may_have_parked(self, peer: Peer) -> bool:
+        if self.parked is None:
+            self.parked = set(InboxMessage.objects.filter(state=InboxMessage.State.PARKED)
+                              .values_list("peer_id", flat=True).distinct())  # fmt: skip
+        return peer.pk in self.parked
+
+    def parks(self, peer: Peer) -> None:
+        self.may_have_parked(peer)
+        assert self.parked is not None  # noqa: S101 - filled just above
+        self.parked.add(peer.pk)
+
+
+def _authenticate(token: str, now: dt.datetime, session: Session) -> tuple[Peer, dict]:
     header = unverified_header(token)
     kid = header["kid"]
-    key = PeerKey.objects.select_related("peer").filter(kid=kid).first()
+    key = session.key(kid)
     if key is None:
         raise EnvelopeError("The signing key is not one of a registered peer's keys.", status=401)
     if key.state != PeerKey.State.ACTIVE:
@@ -176,11 +201,13 @@ def _envelope_problems(claims: dict) -> list[str]:
     return problems
 
 
-def receive(token: str, *, now: dt.datetime | None = None) -> Reply:
-    """Take one message from a peer; the reply is what the HTTP endpoint answers."""
+def receive(token: str, *, now: dt.datetime | None = None, session: Session | None = None) -> Reply:
+    """Take one message from a peer; the reply is what the HTTP endpoint answers. The messages of one request
+    share a `session`."""
     now = now or timezone.now()
+    session = session or Session()
     try:
-        peer, claims = _authenticate(token, now)
+        peer, claims = _authenticate(token, now, session)
     except EnvelopeError as exc:
         kid = ""
         with contextlib.suppress(EnvelopeError):
@@ -188,17 +215,16 @@ def receive(token: str, *, now: dt.datetime | None = None) -> Reply:
         security_event(exc.reason, peer=exc.peer, kid=kid, message_id=exc.message_id)
         return Reply(exc.status, error=exc.reason)
     message_id = str(uuid.UUID(str(claims["id"])))
-    stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).only("receipt", "state").first()
-    if stored is not None:
-        return _stored_reply(stored)
     _load_handlers()
     try:
         with transaction.atomic():
-            peer = Peer.objects.select_for_update().get(pk=peer.pk)  # one message of a peer at a time
-            stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).first()
+            # A repeat gets its stored receipt. Two copies arriving at once both get here; the unique
+            # (peer, message id) lets one commit and sends the other to the stored receipt below. The order
+            # of a case's messages is kept by locking the case's link.
+            stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).only("receipt", "state").first()
             if stored is not None:
                 return _stored_reply(stored)
-            row = _store_and_apply(peer, claims, token, now)
+            row = _store_and_apply(peer, claims, token, now, session)
     except IntegrityError:
         stored = InboxMessage.objects.filter(peer=peer, message_id=message_id).first()
         if stored is None:
@@ -212,7 +238,7 @@ def _stored_reply(row: InboxMessage) -> Reply:
     return Reply(status, receipt=row.receipt, state=row.state)
 
 
-def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> InboxMessage:
+def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime, session: Session) -> InboxMessage:
     kind_name = str(claims.get("type"))[:48]
     row = InboxMessage(
         peer=peer, message_id=claims["id"], type=kind_name, token=token, received_at=now,
@@ -224,7 +250,7 @@ def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> 
     # A case's message takes its place in the case's order even when it is refused, so that a refused one
     # never leaves a gap that holds back the messages after it.
     row.case_ref, row.seq = claims["case_ref"], claims["seq"]
-    link = CaseLink.objects.select_for_update().filter(ref=row.case_ref).first()
+    link = CaseLink.objects.select_for_update(of=("self",)).select_related("case").filter(ref=row.case_ref).first()
     if link is not None and link.peer_id != peer.pk:
         return _finish(row, peer, InboxMessage.State.REJECTED, "the case is linked with another node", now)
     expected, seq = (link.applied_seq if link else 0) + 1, int(claims["seq"])
@@ -232,9 +258,10 @@ def _store_and_apply(peer: Peer, claims: dict, token: str, now: dt.datetime) -> 
         return _finish(row, peer, InboxMessage.State.REJECTED,
                        f"seq {seq} of this case was already used (next is {expected})", now)  # fmt: skip
     if seq > expected:
+        session.parks(peer)
         return _finish(row, peer, InboxMessage.State.PARKED, f"waiting for seq {expected}", now)
     row = _apply(row, peer, claims, link, now)
-    if row.link is not None:
+    if row.link is not None and session.may_have_parked(peer):
         _drain_parked(peer, row.link, now)
     return row
 
