@@ -417,7 +417,10 @@ class Command(BaseCommand):
         for node in nodes:
             out.write(f"  {node.name:<6}  {node.base_url}/   database {node.database_label}")
         self._print_logins(nodes)
-        out.write(f"Logs: {self._relative(log_dir)}/. The nodes are peers: each knows the other's signing keys, and each relay carries its exchange messages (`make scenario` walks one case across the border).")
+        out.write(
+            f"Logs: {self._relative(log_dir)}/. The nodes are peers: each knows the other's signing keys, and "
+            "each relay carries its exchange messages (`make scenario` walks one case across the border)."
+        )
         out.write("Press Ctrl-C to stop both nodes.")
         out.flush()
 
