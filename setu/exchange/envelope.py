@@ -121,6 +121,12 @@ def verified_claims(token: str, key: OKPKey, typ: str) -> dict:
     return claims
 
 
+def stored_claims(token: str) -> dict:
+    """The claims of a token this node stored: verified when it arrived, or signed here. Never for a token
+    that has not been verified (`verified_claims`)."""
+    return json.loads(_b64decode(token.split(".")[1]))
+
+
 def new_message_id() -> uuid.UUID:
     """A UUIDv7 (RFC 9562): unique, and sortable by the time it was made."""
     from uuid6 import uuid7

@@ -12,7 +12,6 @@ the sender as a `message.status` (opened, acted), so the sender sees what became
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,7 +30,14 @@ from setu.cases import choices
 from setu.cases.models import Case, Consent, Task
 from setu.cases.services.common import record_event, require_work
 from setu.cases.signals import consent_withdrawn
-from setu.exchange.envelope import EnvelopeError, isoformat, parse_time, public_key, unverified_header
+from setu.exchange.envelope import (
+    EnvelopeError,
+    isoformat,
+    parse_time,
+    public_key,
+    stored_claims,
+    unverified_header,
+)
 from setu.exchange.inbox import Incoming, RefusedError, handler
 from setu.exchange.models import CaseLink, HandoverCertificate, InboxMessage, OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put, signer
@@ -285,10 +291,7 @@ def received_get_for(user, message_id) -> InboxMessage:
 
 def claims_of(row: InboxMessage | OutboxMessage) -> dict:
     """The envelope of a stored message (verified when it arrived, or signed here)."""
-    payload = row.token.split(".")[1]
-    from base64 import urlsafe_b64decode
-
-    return json.loads(urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return stored_claims(row.token)
 
 
 def exchange_for_case(case: Case) -> dict:
@@ -521,14 +524,53 @@ def _link_of(case: Case) -> CaseLink:
     return link
 
 
-def _require_role(actor, case: Case, roles: set[str]) -> None:
+@dataclass(frozen=True)
+class StepRule:
+    """Who may take a bilateral step, on which node's side of the case and in which stages (`refusal` says
+    so when the side or stage is wrong). The pages list a step where its side and stages fit."""
+
+    roles: frozenset[str]
+    side: str
+    stages: tuple[str, ...]
+    refusal: str
+
+
+STEP_RULES = {
+    "verification-response": StepRule(
+        frozenset({FOCAL_POINT, "police_officer", "local_government_officer"}), CaseLink.Side.ORIGIN,
+        ("verification",), gettext_noop("Her country's node answers the verification, at verification.")),
+    "proposal": StepRule(
+        frozenset({FOCAL_POINT, "cwc_member"}), CaseLink.Side.DESTINATION, ("repatriation_decision",),
+        gettext_noop("A repatriation is proposed by the country she is in, at the repatriation decision.")),
+    "schedule": StepRule(
+        frozenset({FOCAL_POINT, "police_officer"}), CaseLink.Side.DESTINATION, ("repatriation_decision", "handover"),
+        gettext_noop("The handover is scheduled by the country she is in, once repatriation is decided.")),
+    "certificate": StepRule(
+        frozenset({FOCAL_POINT, "police_officer"}), CaseLink.Side.DESTINATION, ("handover",),
+        gettext_noop("The certificate is signed at the handover stage by the country handing her over.")),
+    "transfer": StepRule(
+        frozenset({FOCAL_POINT}), CaseLink.Side.DESTINATION, ("reintegration",),
+        gettext_noop("The case is transferred once the handover is confirmed.")),
+    "followup": StepRule(
+        frozenset({FOCAL_POINT, "caseworker", "local_government_officer"}), CaseLink.Side.ORIGIN, ("reintegration",),
+        gettext_noop("Follow-up visits are reported by her country's node, in reintegration.")),
+}  # fmt: skip
+
+
+def _step_link(actor, case: Case, step: str) -> CaseLink:
+    """The case's link for a bilateral step this user may take now; refused with the reason otherwise."""
+    rule = STEP_RULES[step]
     require_work(actor, case)
     held = policy.roles_reaching(actor, Permission.CASE_WORK, organisation_id=case.organisation_id,
                                  district_id=case.district_id)  # fmt: skip
-    if not held & roles:
-        names = " / ".join(sorted(_(ROLE_LABELS[Role(r)]).lower() for r in roles))
+    if not held & rule.roles:
+        names = " / ".join(sorted(_(ROLE_LABELS[Role(r)]).lower() for r in rule.roles))
         raise ValidationError({"__all__": [_("Only a %(roles)s sends this to the other country.")
                                            % {"roles": names}]})  # fmt: skip
+    link = _link_of(case)
+    if link.side != rule.side or case.stage not in rule.stages:
+        raise ValidationError({"__all__": [_(rule.refusal)]})
+    return link
 
 
 def _done(message: OutboxMessage, case: Case, actor) -> OutboxMessage:
@@ -594,10 +636,7 @@ def respond_verification(*, actor, case: Case, identity_confirmed: bool, nationa
     moves on to the repatriation decision."""
     from setu.cases.services import case_act, decision_record
 
-    _require_role(actor, case, {FOCAL_POINT, "police_officer", "local_government_officer"})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.ORIGIN:
-        raise ValidationError({"__all__": [_("Her country's node answers the verification.")]})
+    link = _step_link(actor, case, "verification-response")
     confirmed = identity_confirmed and nationality_confirmed
     with transaction.atomic():
         message = outbox_put(type="verification.response", link=link, actor=actor, candidate={
@@ -623,11 +662,7 @@ def respond_verification(*, actor, case: Case, identity_confirmed: bool, nationa
 
 def propose_repatriation(*, actor, case: Case, proposed_on: dt.date, border_point: str, escort: str = "",
                          note: str = "") -> OutboxMessage:  # fmt: skip
-    _require_role(actor, case, {FOCAL_POINT, "cwc_member"})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.DESTINATION or case.stage != "repatriation_decision":
-        raise ValidationError({"__all__": [_("A repatriation is proposed by the country she is in, at the "
-                                             "repatriation decision.")]})  # fmt: skip
+    link = _step_link(actor, case, "proposal")
     with transaction.atomic():
         message = outbox_put(
             type="repatriation.proposal",
@@ -645,11 +680,7 @@ def propose_repatriation(*, actor, case: Case, proposed_on: dt.date, border_poin
 
 def schedule_handover(*, actor, case: Case, at: dt.datetime, border_point: str, escort: str = "",
                       note: str = "") -> OutboxMessage:  # fmt: skip
-    _require_role(actor, case, {FOCAL_POINT, "police_officer"})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.DESTINATION or case.stage not in ("repatriation_decision", "handover"):
-        raise ValidationError({"__all__": [_("The handover is scheduled by the country she is in, once "
-                                             "repatriation is decided.")]})  # fmt: skip
+    link = _step_link(actor, case, "schedule")
     with transaction.atomic():
         message = outbox_put(
             type="handover.schedule",
@@ -663,11 +694,7 @@ def schedule_handover(*, actor, case: Case, at: dt.datetime, border_point: str, 
 def sign_handover(*, actor, case: Case, handed_over_at: dt.datetime, border_point: str, belongings: str = "",
                   documents: str = "") -> HandoverCertificate:  # fmt: skip
     """Our officer signs the handover certificate and sends it for the other side's countersignature."""
-    _require_role(actor, case, {FOCAL_POINT, "police_officer"})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.DESTINATION or case.stage != "handover":
-        raise ValidationError({"__all__": [_("The certificate is signed at the handover stage by the country "
-                                             "handing her over.")]})  # fmt: skip
+    link = _step_link(actor, case, "certificate")
     now = timezone.now()
     with transaction.atomic():
         number = f"{link.ref}-H{link.certificates.count() + 1}"
@@ -688,10 +715,7 @@ def transfer_to_origin(*, actor, case: Case, care_summary: str, needs: list[str]
     """The case goes to her country's node; ours is closed and keeps, read-only, what was sent."""
     from setu.cases.services import case_follow_peer
 
-    _require_role(actor, case, {FOCAL_POINT})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.DESTINATION or case.stage != "reintegration":
-        raise ValidationError({"__all__": [_("The case is transferred once the handover is confirmed.")]})
+    link = _step_link(actor, case, "transfer")
     now = timezone.now()
     with transaction.atomic():
         message = outbox_put(
@@ -716,10 +740,7 @@ def transfer_to_origin(*, actor, case: Case, care_summary: str, needs: list[str]
 
 def report_followup(*, actor, case: Case, visited_on: dt.date, summary: str,
                     next_visit_on: dt.date | None = None) -> OutboxMessage:  # fmt: skip
-    _require_role(actor, case, {FOCAL_POINT, "caseworker", "local_government_officer"})
-    link = _link_of(case)
-    if link.side != CaseLink.Side.ORIGIN:
-        raise ValidationError({"__all__": [_("Follow-up visits are reported by her country's node.")]})
+    link = _step_link(actor, case, "followup")
     with transaction.atomic():
         message = outbox_put(
             type="followup.report",

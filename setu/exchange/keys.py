@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 STATE_FILE = "keys.json"
+# A key id is base64url and may start with "-", which a command line reads as an option: hence the "--".
+KID_HELP = "the key id (as `setu node show` prints it); put -- before one that starts with -, e.g. -- -AbC..."
 
 
 class NodeKeyError(Exception):

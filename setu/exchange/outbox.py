@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from setu.audit.services import audit_record
-from setu.exchange.envelope import MESSAGE_TYP, Signer, isoformat, new_message_id
+from setu.exchange.envelope import MESSAGE_TYP, Signer, isoformat, new_message_id, stored_claims
 from setu.exchange.keys import node_keys
 from setu.exchange.models import CaseLink, OutboxMessage, Peer
 from setu.exchange.types import SCHEMA_VERSION, PayloadError, message_type, minimise
@@ -111,9 +111,6 @@ def resign_waiting(*, peer_code: str | None = None) -> int:
     """Sign again, with the current key, every message not yet receipted (and those refused for their key):
     after a key that may have leaked is retired, what it signed and is still waiting goes out under the new
     key, with the same id and content. Returns how many."""
-    import json
-    from base64 import urlsafe_b64decode
-
     waiting = OutboxMessage.objects.filter(
         models.Q(state=OutboxMessage.State.PENDING)
         | models.Q(state=OutboxMessage.State.REJECTED, last_error__startswith="HTTP 401")
@@ -123,8 +120,7 @@ def resign_waiting(*, peer_code: str | None = None) -> int:
     current = signer()
     count = 0
     for message in waiting.iterator():
-        part = message.token.split(".")[1]
-        claims = json.loads(urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        claims = stored_claims(message.token)
         OutboxMessage.objects.filter(pk=message.pk).update(
             token=current.sign(claims, MESSAGE_TYP), state=OutboxMessage.State.PENDING, last_error="",
             next_attempt_at=timezone.now(),

@@ -44,13 +44,15 @@ CARE_STAGES = ("child_care", "adult_care", "verification")
 
 @dataclass(frozen=True)
 class Step:
+    """A bilateral step's page: its title, what is said when done, its form and the service it calls. Who
+    may take it, and where, is `flows.STEP_RULES` (telling her country is possible before the case is
+    shared, in the care stages)."""
+
     key: str
     title: Any
     done: Any
     form: type
     call: Callable[..., object]
-    side: str  # "" when the case is not shared yet
-    stages: tuple[str, ...]
 
 
 STEPS = {
@@ -58,22 +60,21 @@ STEPS = {
     for step in (
         Step("notify", gettext_lazy("Tell her country and ask it to verify"),
              gettext_lazy("Her country's node is told; the case is at verification."), NotifyForm,
-             flows.notify_origin, "", CARE_STAGES),
+             flows.notify_origin),
         Step("verification-response", gettext_lazy("Answer the verification"),
-             gettext_lazy("The findings are sent."), VerificationResponseForm, flows.respond_verification,
-             CaseLink.Side.ORIGIN, ("verification",)),
+             gettext_lazy("The findings are sent."), VerificationResponseForm, flows.respond_verification),
         Step("proposal", gettext_lazy("Propose the repatriation"), gettext_lazy("The proposal is sent."),
-             ProposalForm, flows.propose_repatriation, CaseLink.Side.DESTINATION, ("repatriation_decision",)),
+             ProposalForm, flows.propose_repatriation),
         Step("schedule", gettext_lazy("Schedule the handover"), gettext_lazy("The schedule is sent."), ScheduleForm,
-             flows.schedule_handover, CaseLink.Side.DESTINATION, ("repatriation_decision", "handover")),
+             flows.schedule_handover),
         Step("certificate", gettext_lazy("Sign the handover certificate"),
              gettext_lazy("The certificate is signed and sent for countersignature."), CertificateForm,
-             flows.sign_handover, CaseLink.Side.DESTINATION, ("handover",)),
+             flows.sign_handover),
         Step("transfer", gettext_lazy("Transfer the case to her country"),
              gettext_lazy("The case is transferred; what was sent stays here, read-only."), TransferForm,
-             flows.transfer_to_origin, CaseLink.Side.DESTINATION, ("reintegration",)),
+             flows.transfer_to_origin),
         Step("followup", gettext_lazy("Report a follow-up visit"), gettext_lazy("The report is sent."),
-             FollowUpReportForm, flows.report_followup, CaseLink.Side.ORIGIN, ("reintegration",)),
+             FollowUpReportForm, flows.report_followup),
     )
 }  # fmt: skip
 
@@ -87,7 +88,8 @@ def steps_for(case: Case, link: CaseLink | None) -> list[Step]:
         return [STEPS["notify"]] if cross and case.stage in CARE_STAGES else []
     if link.transferred_at is not None:
         return []
-    return [s for s in STEPS.values() if s.side == link.side and case.stage in s.stages]
+    rules = flows.STEP_RULES.items()
+    return [STEPS[key] for key, rule in rules if rule.side == link.side and case.stage in rule.stages]
 
 
 @require_http_methods(["GET", "POST"])

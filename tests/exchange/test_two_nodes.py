@@ -260,7 +260,7 @@ def test_tampered_or_wrongly_signed_messages_are_refused_before_any_effect(nodes
     keyset = tmp_path / "retired.json"
     keyset.write_text(json.dumps(retired.published("IN")), encoding="utf-8")
     np.setu("peer", "add", "IN", india.base_url, str(keyset))
-    np.setu("peer", "retire-key", "IN", retired.current()[0])
+    np.setu("peer", "retire-key", "IN", "--", retired.current()[0])
     forgeries = {
         "payload": (tampered(token, "payload"), "does not verify"),
         "header": (tampered(token, "header"), "does not verify"),

@@ -74,7 +74,7 @@ def test_the_command(tmp_path, settings):
     assert published["node"] == settings.SETU_NODE and len(published["keys"]) == 2
     assert all(k["kty"] == "OKP" and k["alg"] == "Ed25519" and "d" not in k for k in published["keys"])
     new = next(k["kid"] for k in published["keys"] if k["kid"] != NodeKeys(tmp_path / "keys").current()[0])
-    call_command("node", "activate", new, stdout=io.StringIO())
+    call_command("node", "activate", "--", new, stdout=io.StringIO())  # a kid may start with "-"
     assert NodeKeys(tmp_path / "keys").current()[0] == new
     with pytest.raises(CommandError, match="not a new key"):
-        call_command("node", "activate", new)
+        call_command("node", "activate", "--", new)

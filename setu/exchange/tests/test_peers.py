@@ -37,7 +37,7 @@ def test_adding_a_peer_and_retiring_one_of_its_keys(india_keyset, settings):
     assert PeerKey.objects.count() == 2
 
     old = published["keys"][0]["kid"]
-    call_command("peer", "retire-key", "IN", old, stdout=io.StringIO())
+    call_command("peer", "retire-key", "IN", "--", old, stdout=io.StringIO())
     call_command("peer", "add", "IN", "http://127.0.0.1:8002", str(path), stdout=io.StringIO())
     assert PeerKey.objects.get(kid=old).state == "retired"  # re-adding does not revive a retired key
     out = io.StringIO()

@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from setu.exchange.keys import NodeKeyError, node_keys
+from setu.exchange.keys import KID_HELP, NodeKeyError, node_keys
 
 
 class Command(BaseCommand):
@@ -20,9 +20,9 @@ class Command(BaseCommand):
         show.add_argument("--json", action="store_true", help="The public JWK set, for `setu peer add`.")
         sub.add_parser("rotate", help="Make a new key, published but not signing until activated.")
         activate = sub.add_parser("activate", help="Sign with the new key (once the peers have registered it).")
-        activate.add_argument("kid")
+        activate.add_argument("kid", help=KID_HELP)
         retire = sub.add_parser("retire", help="Stop verifying with an earlier key.")
-        retire.add_argument("kid")
+        retire.add_argument("kid", help=KID_HELP)
 
     def handle(self, *args, command: str, **options):
         keys = node_keys()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from setu.exchange import services
+from setu.exchange.keys import KID_HELP
 from setu.exchange.models import Peer
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         sub.add_parser("list", help="The peers and their keys.")
         retire = sub.add_parser("retire-key", help="Stop accepting a peer's key.")
         retire.add_argument("code")
-        retire.add_argument("kid")
+        retire.add_argument("kid", help=KID_HELP)
 
     def handle(self, *args, command: str, **options):
         try:
