@@ -4,19 +4,16 @@ authenticates itself by its signature, and is refused before any effect when it 
 from __future__ import annotations
 
 import json
-import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from setu.exchange.envelope import MAX_TOKEN_BYTES
-from setu.exchange.inbox import Session, receive, security_event
+from setu.exchange.inbox import receive, receive_batch, security_event
 
 MAX_BATCH = 500
-log = logging.getLogger("setu.exchange")
 JOSE = "application/jose"
 
 
@@ -49,17 +46,6 @@ def inbox_batch(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": 'The body must be {"messages": [JWS, ...]}.'}, status=400)
     if len(messages) > MAX_BATCH:
         return JsonResponse({"error": f"At most {MAX_BATCH} messages per batch."}, status=413)
-    results = []
-    session = Session()
-    for token in messages:
-        try:
-            reply = receive(token, session=session)
-        except DatabaseError:
-            raise  # the database is not well: the whole request fails (503 when it is down), the sender retries
-        except Exception:  # one message's failure must not hold back the others
-            log.exception("exchange message failed unexpectedly")
-            results.append({"status": 500, "error": "The message could not be processed; send it again later."})
-            continue
-        results.append({"status": reply.status, "receipt": reply.receipt} if reply.receipt
-                       else {"status": reply.status, "error": reply.error})  # fmt: skip
+    results = [{"status": reply.status, "receipt": reply.receipt} if reply.receipt
+               else {"status": reply.status, "error": reply.error} for reply in receive_batch(messages)]  # fmt: skip
     return JsonResponse({"results": results})

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from setu.audit.models import AuditEvent
@@ -42,6 +42,8 @@ from setu.exchange.outbox import signer
 from setu.exchange.types import SCHEMA_VERSION, PayloadError, message_type
 
 security_log = logging.getLogger("setu.security")
+log = logging.getLogger("setu.exchange")
+UNEXPECTED = "The message could not be processed; send it again later."
 
 
 class RefusedError(Exception):
@@ -202,18 +204,26 @@ def _envelope_problems(claims: dict) -> list[str]:
 
 
 def receive(token: str, *, now: dt.datetime | None = None, session: Session | None = None) -> Reply:
-    """Take one message from a peer; the reply is what the HTTP endpoint answers. The messages of one request
-    share a `session`."""
+    """Take one message from a peer; the reply is what the HTTP endpoint answers."""
     now = now or timezone.now()
     session = session or Session()
     try:
         peer, claims = _authenticate(token, now, session)
     except EnvelopeError as exc:
-        kid = ""
-        with contextlib.suppress(EnvelopeError):
-            kid = unverified_header(token)["kid"]
-        security_event(exc.reason, peer=exc.peer, kid=kid, message_id=exc.message_id)
-        return Reply(exc.status, error=exc.reason)
+        return _refused(token, exc)
+    return _receive_authentic(peer, claims, token, now, session)
+
+
+def _refused(token: str, exc: EnvelopeError) -> Reply:
+    kid = ""
+    with contextlib.suppress(EnvelopeError):
+        kid = unverified_header(token)["kid"]
+    security_event(exc.reason, peer=exc.peer, kid=kid, message_id=exc.message_id)
+    return Reply(exc.status, error=exc.reason)
+
+
+def _receive_authentic(peer: Peer, claims: dict, token: str, now: dt.datetime, session: Session) -> Reply:
+    """Store and apply one authenticated message in its own transaction (a repeat gets its stored receipt)."""
     message_id = str(uuid.UUID(str(claims["id"])))
     _load_handlers()
     try:
@@ -231,6 +241,121 @@ def receive(token: str, *, now: dt.datetime | None = None, session: Session | No
             raise
         return _stored_reply(stored)
     return _stored_reply(row)
+
+
+def receive_batch(tokens: list[str], *, now: dt.datetime | None = None) -> list[Reply]:
+    """Take a batch of messages from peers, in order; one reply per token, each what `receive` would have
+    answered for it alone (a message that fails unexpectedly gets 500 and the others go on).
+
+    The common case, a run of messages that are each next in their case's order and applied, is applied in
+    one transaction (`_apply_run`); from the first message that is anything else (a repeat, early, late,
+    malformed, refused) on, each message is received on its own. A database error fails the whole batch."""
+    now = now or timezone.now()
+    session = Session()
+    replies: list[Reply | None] = [None] * len(tokens)
+    authentic: list[tuple[int, Peer, dict, str]] = []
+    for index, token in enumerate(tokens):
+        try:
+            peer, claims = _authenticate(token, now, session)
+        except EnvelopeError as exc:
+            replies[index] = _refused(token, exc)
+            continue
+        except DatabaseError:
+            raise
+        except Exception:  # a defect; the other messages must not be held back by it
+            log.exception("exchange message failed unexpectedly")
+            replies[index] = Reply(500, error=UNEXPECTED)
+            continue
+        authentic.append((index, peer, claims, token))
+    try:
+        taken = _apply_run(authentic, replies, now, session)
+    except _RunAbandonedError:
+        taken = 0  # rolled back whole: every message is received on its own below
+    for index, peer, claims, token in authentic[taken:]:
+        try:
+            replies[index] = _receive_authentic(peer, claims, token, now, session)
+        except DatabaseError:
+            raise
+        except Exception:
+            log.exception("exchange message failed unexpectedly")
+            replies[index] = Reply(500, error=UNEXPECTED)
+    return [reply or Reply(500, error=UNEXPECTED) for reply in replies]
+
+
+class _RunAbandonedError(Exception):
+    """`_apply_run` met a handler that refused or failed: its transaction is rolled back whole."""
+
+
+def _apply_run(authentic: list[tuple[int, Peer, dict, str]], replies: list[Reply | None], now: dt.datetime,
+               session: Session) -> int:  # fmt: skip
+    """Apply the leading messages of a batch that are each new, well formed, next in their case's order and
+    applied by their handler, in one transaction: the row is written once, with its receipt, and each case's
+    link is read and locked once. Returns how many were taken (their replies are set). It stops before the
+    first message that needs more care, which `_receive_authentic` then gives it; a handler that refuses
+    rolls back the whole run (`_RunAbandonedError`), since without a savepoint per message its effects cannot be
+    undone alone. The outcome is the same as receiving the messages one by one."""
+    if not authentic:
+        return 0
+    _load_handlers()
+    taken = 0
+    try:
+        with transaction.atomic():
+            stored = set(InboxMessage.objects.filter(
+                message_id__in=[claims["id"] for _, _, claims, _ in authentic],
+            ).values_list("peer_id", "message_id"))  # fmt: skip
+            links: dict[str, CaseLink | None] = {}
+            moved: dict[str, CaseLink] = {}
+            for index, peer, claims, token in authentic:
+                message_id = uuid.UUID(str(claims["id"]))
+                apply = HANDLERS.get(str(claims.get("type")))
+                if (peer.pk, message_id) in stored or apply is None or _envelope_problems(claims):
+                    break
+                link, ref = None, None
+                if _ordered(claims):
+                    ref = claims["case_ref"]
+                    if ref not in links:
+                        links[ref] = (CaseLink.objects.select_for_update(of=("self",)).select_related("case")
+                                      .filter(ref=ref).first())  # fmt: skip
+                    link = links[ref]
+                    if (link is not None and link.peer_id != peer.pk) or claims["seq"] != (
+                        link.applied_seq if link else 0
+                    ) + 1:
+                        break
+                row = InboxMessage(
+                    peer=peer, message_id=message_id, type=claims["type"], token=token, received_at=now,
+                    created_at=parse_time(claims["created_at"]), case_ref=ref or "", seq=claims["seq"] if ref else None,
+                    link=link, state=InboxMessage.State.APPLIED, applied_at=now,
+                    receipt=_receipt(peer, str(message_id), InboxMessage.State.APPLIED, "", now),
+                )  # fmt: skip
+                row.save()
+                incoming = Incoming(peer=peer, claims=claims, row=row, link=link)
+                try:
+                    apply(incoming)
+                except DatabaseError:
+                    raise
+                except Exception as exc:
+                    raise _RunAbandonedError from exc
+                if ref is not None:
+                    link = incoming.link or CaseLink.objects.select_for_update().filter(ref=ref).first()
+                    links[ref] = link
+                    if link is not None:
+                        link.applied_seq = row.seq
+                        moved[ref] = link
+                        if row.link_id != link.pk:
+                            row.link = link
+                            row.save(update_fields=["link"])
+                        if session.may_have_parked(peer):
+                            link.save(update_fields=["applied_seq", "updated_at"])
+                            moved.pop(ref)
+                            _drain_parked(peer, link, now)
+                replies[index] = _stored_reply(row)
+                taken += 1
+            for link in moved.values():
+                link.save(update_fields=["applied_seq", "updated_at"])
+    except IntegrityError:
+        # Another request stored one of these messages meanwhile: each is received on its own instead.
+        raise _RunAbandonedError from None
+    return taken
 
 
 def _stored_reply(row: InboxMessage) -> Reply:

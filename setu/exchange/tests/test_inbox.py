@@ -244,7 +244,85 @@ def test_the_batch_endpoint_answers_each_message_and_one_failure_does_not_hold_b
                            content_type="application/json")  # fmt: skip
     results = response.json()["results"]
     assert response.status_code == 200 and [r["status"] for r in results] == [500, 200, 401]
-    assert calls == ["opened", "acted"] and InboxMessage.objects.count() == 1
+    # The failing handler rolled back the batch's run, and each message was then received on its own.
+    assert calls.count("acted") == 1 and InboxMessage.objects.count() == 1
     single = client.post(reverse("exchange:inbox"), second, content_type="application/jose")
     assert single.status_code == 200 and single.content.decode() == results[1]["receipt"]
     assert client.post(reverse("exchange:inbox_batch"), "{}", content_type="application/json").status_code == 400
+
+
+def _batch(client, tokens):
+    import json
+
+    from django.urls import reverse
+
+    response = client.post(reverse("exchange:inbox_batch"), json.dumps({"messages": tokens}),
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_batch_has_the_same_outcome_as_its_messages_received_one_by_one(india, np_caseworker, morang, client,
+                                                                           monkeypatch, seed):  # fmt: skip
+    """The batch endpoint applies a run of in-order messages in one transaction; whatever the mix (early,
+    repeated, refused, malformed, forged), every message ends as it would have one by one."""
+    load_v1()
+    links = [CaseLink.objects.create(ref=f"IN-2026-{n:06d}", peer=india.peer, side="origin",
+                                     case=open_case(np_caseworker, district=morang)) for n in (1, 2)]  # fmt: skip
+
+    def record(message):
+        InboxMessage.objects.filter(pk=message.row.pk).update(action_role="recorded")  # an effect to roll back
+        if message.payload["summary"] == "refuse me":
+            raise inbox.RefusedError("refused for the test")
+
+    inbox._load_handlers()
+    monkeypatch.setitem(inbox.HANDLERS, "followup.report", record)
+    rng = random.Random(seed)
+
+    def scenario(link):
+        """The same mix for each link: 30 reports, some refused or malformed, shuffled a little, some sent
+        twice, one forged."""
+        tokens = []
+        for seq in range(1, 31):
+            kind = rng.choice(["ok"] * 8 + ["refuse", "malformed"])
+            payload = {"visited_on": "not a date" if kind == "malformed" else "2026-11-20",
+                       "summary": "refuse me" if kind == "refuse" else f"visit {seq}"}  # fmt: skip
+            tokens.append(india.message("followup.report", payload, case_ref=link.ref, seq=seq)[0])
+        for _ in range(4):
+            i = rng.randrange(len(tokens) - 1)
+            tokens[i], tokens[i + 1] = tokens[i + 1], tokens[i]
+        tokens += [tokens[rng.randrange(len(tokens))] for _ in range(3)]
+        tokens.insert(
+            rng.randrange(len(tokens)), tokens[0][:-4] + ("AAAA" if not tokens[0].endswith("AAAA") else "BBBB")
+        )
+        return tokens
+
+    state = rng.getstate()
+    one_by_one = scenario(links[0])
+    rng.setstate(state)
+    batched = scenario(links[1])
+    singles = [receive(token) for token in one_by_one]
+    taken = []
+    run = inbox._apply_run
+    monkeypatch.setattr(inbox, "_apply_run", lambda *args: taken.append(run(*args)) or taken[-1])
+    results = []
+    for start in range(0, len(batched), 9):
+        results += _batch(client, batched[start : start + 9])
+
+    assert [r["status"] for r in results] == [r.status for r in singles]
+    assert sum(taken) > 0  # some of it went the quick way
+    for result, token in zip(results, batched, strict=True):
+        if "receipt" in result:  # what the batch answered is what the message's repeat gets
+            assert receive(token).receipt == result["receipt"]
+
+    def outcome(link):
+        rows = InboxMessage.objects.filter(case_ref=link.ref).order_by("seq")
+        return [(m.seq, m.state, m.reason, m.action_role) for m in rows]
+
+    assert outcome(links[1]) == outcome(links[0])
+    for link in links:
+        link.refresh_from_db()
+    assert links[1].applied_seq == links[0].applied_seq == 30
+    # A refused message's effect was rolled back, in the batch as one by one.
+    assert {(state, role) for _, state, _, role in outcome(links[1])} == {("applied", "recorded"), ("rejected", "")}
