@@ -328,6 +328,7 @@ def _apply_run(authentic: list[tuple[int, Peer, dict, str]], replies: list[Reply
                     receipt=_receipt(peer, str(message_id), InboxMessage.State.APPLIED, "", now),
                 )  # fmt: skip
                 row.save()
+                stored_link_id = row.link_id
                 incoming = Incoming(peer=peer, claims=claims, row=row, link=link)
                 try:
                     apply(incoming)
@@ -341,7 +342,7 @@ def _apply_run(authentic: list[tuple[int, Peer, dict, str]], replies: list[Reply
                     if link is not None:
                         link.applied_seq = row.seq
                         moved[ref] = link
-                        if row.link_id != link.pk:
+                        if stored_link_id != link.pk:  # a case.notification's effect creates the link
                             row.link = link
                             row.save(update_fields=["link"])
                         if session.may_have_parked(peer):

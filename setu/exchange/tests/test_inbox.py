@@ -326,3 +326,16 @@ def test_a_batch_has_the_same_outcome_as_its_messages_received_one_by_one(india,
     assert links[1].applied_seq == links[0].applied_seq == 30
     # A refused message's effect was rolled back, in the batch as one by one.
     assert {(state, role) for _, state, _, role in outcome(links[1])} == {("applied", "recorded"), ("rejected", "")}
+
+
+def test_a_notification_and_the_messages_after_it_in_one_batch_are_on_the_link_it_creates(india, client):
+    """The link a case.notification's effect creates holds the notification and what follows it."""
+
+    load_v1()
+    payload = {"case_number": "IN-9", "nationality": "NP", "gender": "Feminine", "is_minor": True, "age_years": 16,
+               "identified_on": "2026-11-01", "stage": "verification", "given_name": "Sita"}  # fmt: skip
+    notification = india.message("case.notification", payload, case_ref="IN-9", seq=1)[0]
+    request = india.message("verification.request", {"checks": ["identity"]}, case_ref="IN-9", seq=2)[0]
+    assert [r["status"] for r in _batch(client, [notification, request])] == [200, 200]
+    link = CaseLink.objects.get(ref="IN-9")
+    assert sorted(link.received.values_list("seq", flat=True)) == [1, 2] and link.applied_seq == 2
