@@ -340,7 +340,7 @@ def _apply_run(authentic: list[tuple[int, Peer, dict, str]], replies: list[Reply
                     link = incoming.link or CaseLink.objects.select_for_update().filter(ref=ref).first()
                     links[ref] = link
                     if link is not None:
-                        link.applied_seq = row.seq
+                        link.applied_seq = claims["seq"]
                         moved[ref] = link
                         if stored_link_id != link.pk:  # a case.notification's effect creates the link
                             row.link = link
