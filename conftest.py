@@ -93,3 +93,25 @@ def np_auditor(np_ministry):
 @pytest.fixture
 def np_admin(np_ministry):
     return make_user("np_admin", "administrator", np_ministry)
+
+
+@pytest.fixture
+def rani(morang):
+    """The Rani (Biratnagar) crossing in Morang, facing Jogbani (Araria, Bihar): reference/domain.md §2.1."""
+    from setu.geo.models import BorderPoint
+
+    bihar, _ = Province.objects.get_or_create(country="IN", code="BR", defaults={"name_en": "Bihar"})
+    araria = District.objects.get_or_create(province=bihar, name_en="Araria")[0]
+    jogbani = BorderPoint.objects.get_or_create(country="IN", name_en="Jogbani", defaults={"district": araria})[0]
+    rani = BorderPoint.objects.get_or_create(country="NP", name_en="Rani", defaults={"district": morang})[0]
+    rani.counterpart = jogbani
+    rani.save(update_fields=["counterpart"])
+    return rani
+
+
+@pytest.fixture
+def birgunj(parsa):
+    """The Birgunj crossing in Parsa (out of the Morang organisations' jurisdiction)."""
+    from setu.geo.models import BorderPoint
+
+    return BorderPoint.objects.get_or_create(country="NP", name_en="Birgunj", defaults={"district": parsa})[0]

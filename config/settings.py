@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "setu.people",
     "setu.cases",
     "setu.exchange",
+    "setu.interceptions",
+    "setu.prevention",
     "setu.web",
 ]
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("people/", include("setu.people.urls")),
     path("cases/", include("setu.cases.urls")),
     path("exchange/", include("setu.exchange.urls")),
+    path("interceptions/", include("setu.interceptions.urls")),
+    path("prevention/", include("setu.prevention.urls")),
     path("", include("setu.web.urls")),
 ]
 

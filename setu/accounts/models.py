@@ -74,6 +74,10 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=RoleChoices.choices)
+    # The crossing a border monitor is posted at: she then reaches that station's interceptions only
+    # (empty: every station of her organisation).
+    border_point = models.ForeignKey("geo.BorderPoint", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("posted at"))  # fmt: skip
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -61,6 +61,14 @@ class Permission(StrEnum):
     # (types, ids, references and states; never a message's contents). VIEW reads, MANAGE changes.
     EXCHANGE_VIEW = "exchange.view"
     EXCHANGE_MANAGE = "exchange.manage"  # register a peer, retire its key, retry delivery now
+    # Border interceptions: the people stopped, their companions and suspects, the screening and outcome.
+    # A border monitor posted at a station (Membership.border_point) reaches that station's records only.
+    INTERCEPTION_VIEW = "interception.view"
+    INTERCEPTION_RECORD = "interception.record"  # record one, call the family, decide the outcome, refer
+    HOTSPOT_VIEW = "interception.hotspots"  # counts by crossing point, month, outcome, route: no identities
+    # Prevention by local governments and NGOs: awareness activities and community vigilance reports.
+    PREVENTION_VIEW = "prevention.view"
+    PREVENTION_RECORD = "prevention.record"
 
 
 class Scope(StrEnum):
@@ -90,19 +98,29 @@ _FRONTLINE = {
 # the Child Welfare Committee of the district (the statutory authority for a child in care).
 SUPERVISOR_ROLES = frozenset({"shelter_manager", "cwc_member"})
 
+# Prevention work is public-interest, not about survivors: the district's bodies see each other's.
+_PREVENTION = {Permission.PREVENTION_VIEW: Scope.JURISDICTION, Permission.PREVENTION_RECORD: Scope.ORGANISATION}
+
 ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     Role.BORDER_MONITOR: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.ORGANISATION,
                           Permission.PERSON_PHOTO_VIEW: Scope.ORGANISATION, Permission.CASE_VIEW: Scope.ORGANISATION,
-                          Permission.CASE_WORK: Scope.ORGANISATION, Permission.CASE_SENSITIVE: Scope.ORGANISATION},
-    Role.POLICE_OFFICER: dict(_FRONTLINE),
+                          Permission.CASE_WORK: Scope.ORGANISATION, Permission.CASE_SENSITIVE: Scope.ORGANISATION,
+                          Permission.INTERCEPTION_VIEW: Scope.ORGANISATION,
+                          Permission.INTERCEPTION_RECORD: Scope.ORGANISATION,
+                          Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION},
+    # Police (and the border forces) stop people too, and take the referrals of the district's posts.
+    Role.POLICE_OFFICER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION,
+                          Permission.INTERCEPTION_RECORD: Scope.ORGANISATION, Permission.HOTSPOT_VIEW: Scope.NODE},
     Role.CASEWORKER: dict(_FRONTLINE),
-    Role.SHELTER_MANAGER: dict(_FRONTLINE),
+    # Transit homes receive the people placed with them by the district's posts.
+    Role.SHELTER_MANAGER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION},
     Role.CWC_MEMBER: dict(_FRONTLINE),
-    Role.LOCAL_GOVERNMENT_OFFICER: dict(_FRONTLINE),
+    Role.LOCAL_GOVERNMENT_OFFICER: {**_FRONTLINE, Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION},
     # Focal points of ministries and embassies act for the whole country.
     Role.FOCAL_POINT: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.NODE, Permission.PERSON_PHOTO_VIEW: Scope.NODE,
                        Permission.CASE_VIEW: Scope.NODE, Permission.CASE_WORK: Scope.NODE,
-                       Permission.CASE_SENSITIVE: Scope.NODE},
+                       Permission.CASE_SENSITIVE: Scope.NODE, Permission.INTERCEPTION_VIEW: Scope.NODE,
+                       Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE},
     # Prosecutors see the cases of their district (survivors as witnesses) but do not work them.
     Role.PROSECUTOR: {
         Permission.PERSON_VIEW: Scope.JURISDICTION,
@@ -112,7 +130,8 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     },
     # Trainers and analysts never see survivors' identities: aggregates only.
     Role.TRAINER: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
-    Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
+    Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE,
+                   Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE},
     Role.AUDITOR: {
         Permission.AUDIT_VIEW: Scope.NODE,
         Permission.EXCHANGE_VIEW: Scope.NODE,

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InterceptionsConfig(AppConfig):
+    name = "setu.interceptions"
+    label = "interceptions"
+    verbose_name = "Interceptions"
