@@ -13,15 +13,19 @@ are created here with the ORM (as `createsuperuser` would), each recorded in the
 name "seed_demo". Everything else goes through the services, with the administrator as actor for
 organisations and logins, the frontline user who would register a person as actor for the people, and
 for the cases the login whose role the SOP names for each step. When cases were added, one deadline sweep
-runs, as the node's scheduler would, so the demo opens with its escalations.
+runs, as the node's scheduler would, so the demo opens with its escalations. Then, when asked for, a year of
+border interceptions (setu.web.demo.interceptions), and the prevention work of a local government and an NGO
+(setu.prevention.demo).
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from setu.accounts.models import Membership, Organisation, User
 from setu.accounts.services import membership_grant, organisation_create, user_create
@@ -37,6 +41,7 @@ from setu.people.services import person_add_relation, person_create
 from setu.web.demo import agencies
 from setu.web.demo.agencies import DEMO_PASSWORD, NATIONWIDE, DemoOrganisation
 from setu.web.demo.cases import DEFAULT_CASES, seed_cases
+from setu.web.demo.interceptions import seed_interceptions
 from setu.web.demo.names import REFERENCE_DATE, SyntheticPerson, generate_persons
 
 DEFAULT_PERSONS = 300
@@ -58,6 +63,8 @@ _REGISTRARS = {
     ),
 }  # fmt: skip
 _LANGUAGES = {"NP": ["ne"], "IN": ["hi"]}
+# Whose prevention work the demo shows (setu.prevention.demo): the local government and an NGO of each node.
+_PREVENTION = {"NP": ("np_biratnagar", "np_maiti"), "IN": ("in_jogbani", "in_helpdesk")}
 
 
 class DemoSeedRefusedError(Exception):
@@ -73,6 +80,8 @@ class SeedReport:
     persons_created: int = 0
     cases_created: int = 0
     sweep: SweepResult | None = None  # the deadline sweep run after adding cases
+    interceptions_created: int = 0
+    prevention_created: int = 0  # awareness activities and vigilance reports
     # Place names of the demo data that the gazetteer does not know (should stay empty; tests check it).
     unknown_places: set[str] = field(default_factory=set)
 
@@ -85,12 +94,18 @@ class SeedReport:
             text += f"; {self.cases_created} cases opened and moved through the SOP"
         if self.sweep is not None:
             text += f" (deadline sweep: {self.sweep.cases} cases escalated, {self.sweep.tasks} tasks)"
+        if self.interceptions_created:
+            text += f"; {self.interceptions_created} border interceptions over the last 12 months"
+        if self.prevention_created:
+            text += f"; {self.prevention_created} prevention records (awareness activities, vigilance reports)"
         if not (
             self.places_created
             or self.organisations_created
             or self.users_created
             or self.persons_created
             or self.cases_created
+            or self.interceptions_created
+            or self.prevention_created
         ):
             text = "already seeded, nothing to add"
         if self.unknown_places:
@@ -130,9 +145,13 @@ class _Places:
         return found
 
 
-def seed_demo(*, persons: int = DEFAULT_PERSONS, cases: int = DEFAULT_CASES, node: str | None = None) -> SeedReport:
+def seed_demo(
+    *, persons: int = DEFAULT_PERSONS, cases: int = DEFAULT_CASES, interceptions: int = 0, node: str | None = None
+) -> SeedReport:
     """Load the gazetteer, then add what is missing of the node's demo organisations, logins, SOP, people and
-    cases (at most `cases`, and no more than there are people to be their survivors)."""
+    cases (at most `cases`, and no more than there are people to be their survivors), a year of border
+    interceptions (`interceptions` of them, if the node has none yet; the commands ask for
+    DEFAULT_INTERCEPTIONS, a direct call for none, as they add thousands of people) and prevention work."""
     if not settings.SETU_DEMO:
         raise DemoSeedRefusedError(
             "Demo data is only seeded on a demo node (SETU_DEMO=1): it creates logins with a published password."
@@ -151,7 +170,29 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS, cases: int = DEFAULT_CASES, nod
         report.cases_created = seed_cases(node=node, count=cases, users=users, organisations=organisations)
         if report.cases_created:
             report.sweep = escalation_sweep()
+        report.interceptions_created = seed_interceptions(
+            node=node, count=interceptions, users=users, organisations=organisations
+        )
+        report.prevention_created = _seed_prevention(node, organisations)
     return report
+
+
+def _seed_prevention(node: str, organisations: dict[str, Organisation]) -> int:
+    """Prevention work (awareness activities, vigilance reports) of the node's local government and one NGO in
+    last calendar year and this one so far, each year with its own generator (setu.prevention.demo). The
+    gazetteer has local levels for Nepal only, so the India node's get none."""
+    from setu.prevention import demo as prevention
+
+    created = 0
+    this_year = timezone.localdate().year
+    for key in _PREVENTION[node]:
+        organisation = organisations[key]
+        districts = list(organisation.districts.all())
+        for year in (this_year - 1, this_year):
+            rng = random.Random(f"setu-demo-prevention-{node}-{key}-{year}")  # noqa: S311 - reproducible demo data
+            result = prevention.seed(organisation=organisation, districts=districts, rng=rng, year=year)
+            created += result.activities + result.reports
+    return created
 
 
 def _organisation_fields(spec: DemoOrganisation) -> dict:

@@ -47,7 +47,7 @@ class Demo:
 
     def __init__(self, var_dir: Path, *args: str) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            [sys.executable, "-m", "setu", "demo", "--persons", str(PERSONS), *args],
+            [sys.executable, "-m", "setu", "demo", "--persons", str(PERSONS), "--interceptions", "0", *args],
             cwd=settings.BASE_DIR, env=demo_env(var_dir), stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         )  # fmt: skip

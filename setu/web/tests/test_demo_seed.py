@@ -154,12 +154,12 @@ def test_the_administrator_who_bootstraps_the_node_is_recorded_in_the_audit_chai
 
 
 def test_seed_demo_command_reports_what_it_did(demo_node, capsys):
-    call_command("seed_demo", "--persons", "6", "--cases", "2")
+    call_command("seed_demo", "--persons", "6", "--cases", "2", "--interceptions", "0")
     out = capsys.readouterr().out
     assert "6 people created" in out
     assert "2 cases opened and moved through the SOP" in out
     assert Case.objects.count() == 2
-    call_command("seed_demo", "--persons", "6", "--cases", "2")
+    call_command("seed_demo", "--persons", "6", "--cases", "2", "--interceptions", "0")
     assert "already seeded" in capsys.readouterr().out
     with pytest.raises(CommandError, match="--cases must be zero or more"):
         call_command("seed_demo", "--cases", "-1")

@@ -1,7 +1,7 @@
 """`setu demo`: the two-node demo on one machine (what `make demo` runs).
 
 For Nepal and India at once: migrate each node's own database, then seed it (`seed_demo`, idempotent: the
-agencies, logins, people and survivors' cases); then serve both nodes, each with a gunicorn server, a
+agencies, logins, people, survivors' cases, interceptions); then serve both nodes, each with a gunicorn server, a
 `db_worker` task worker, a `scheduler` that enqueues the deadline sweep for it, and a `relay` that
 delivers exchange messages to the other node, until Ctrl-C.
 Each node runs in its own processes with its own environment (SETU_NODE, database, var dir, peer URL),
@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from setu.exchange.keys import STATE_FILE as KEY_STATE_FILE
 from setu.exchange.keys import NodeKeys
 from setu.web.demo.agencies import DEMO_PASSWORD, organisation, users_of
+from setu.web.demo.interceptions import DEFAULT_INTERCEPTIONS
 from setu.web.demo.seed import DEFAULT_CASES, DEFAULT_PERSONS
 from setu.web.demo.supervisor import Child, ChildExitedError, Supervisor
 
@@ -175,6 +176,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases", type=int, default=DEFAULT_CASES, help="Survivors' cases to seed on each node (one per person)."
         )
+        parser.add_argument(
+            "--interceptions", type=int, default=DEFAULT_INTERCEPTIONS,
+            help="Border interceptions over the last 12 months to seed on each node (when it has none yet).",
+        )  # fmt: skip
         parser.add_argument("--web-workers", type=int, default=2, help="Gunicorn workers per node.")
         parser.add_argument(
             "--startup-timeout", type=float, default=60.0, help="Seconds to wait for each node to answer /health/."
@@ -223,7 +228,7 @@ class Command(BaseCommand):
             raise CommandError("The Nepal and India nodes need different ports.")
         if nodes[0].database_url == nodes[1].database_url:
             raise CommandError("The two nodes must not share a database: give each its own (they are sovereign).")
-        for option in ("persons", "cases"):
+        for option in ("persons", "cases", "interceptions"):
             if options[option] < 0:
                 raise CommandError(f"--{option} must be zero or more.")
         if not options["no_serve"] and not options["action"]:
@@ -262,9 +267,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{node.name}: migrating {node.database_label} …")
         if not self._steps(supervisor, nodes, cwd, "migrate", "--no-input", "--verbosity", "0"):
             return
-        self.stdout.write("Seeding the demo data of both nodes (people and cases; a first seed takes a while) …")
+        self.stdout.write("Seeding the demo data of both nodes (a first seed takes a while) …")
         self.stdout.flush()
-        seed = ("seed_demo", "--persons", str(options["persons"]), "--cases", str(options["cases"]))
+        seed = ("seed_demo", "--persons", str(options["persons"]), "--cases", str(options["cases"]),
+                "--interceptions", str(options["interceptions"]))  # fmt: skip
         if not self._steps(supervisor, nodes, cwd, *seed):
             return
         if not self._peer(supervisor, nodes, cwd):

@@ -1,4 +1,5 @@
-"""`setu seed_demo`: load the gazetteer and this node's demo agencies, logins, synthetic people and cases.
+"""`setu seed_demo`: load the gazetteer and this node's demo agencies, logins, synthetic people, cases, a year
+of border interceptions and prevention work.
 
 Idempotent (re-running adds only what is missing). Refused unless SETU_DEMO is on. `setu demo` runs it
 for both nodes; run it by hand with SETU_ENV=development SETU_DEMO=1 SETU_NODE=NP|IN.
@@ -9,13 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from setu.web.demo.interceptions import DEFAULT_INTERCEPTIONS
 from setu.web.demo.seed import DEFAULT_CASES, DEFAULT_PERSONS, DemoSeedRefusedError, seed_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Seed this node with the demo's gazetteer, agencies, one login per role, synthetic people and survivors' "
-        "cases moved through the SOP."
+        "Seed this node with the demo's gazetteer, agencies, one login per role, synthetic people, survivors' "
+        "cases moved through the SOP, a year of border interceptions and prevention work."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,13 +30,22 @@ class Command(BaseCommand):
             default=DEFAULT_CASES,
             help=f"Survivors' cases, at most one per person (default {DEFAULT_CASES}).",
         )
+        parser.add_argument(
+            "--interceptions",
+            type=int,
+            default=DEFAULT_INTERCEPTIONS,
+            help=f"Border interceptions over the last 12 months, when the node has none yet "
+            f"(default {DEFAULT_INTERCEPTIONS}).",
+        )
 
     def handle(self, *args, **options) -> None:
-        for option in ("persons", "cases"):
+        for option in ("persons", "cases", "interceptions"):
             if options[option] < 0:
                 raise CommandError(f"--{option} must be zero or more.")
         try:
-            report = seed_demo(persons=options["persons"], cases=options["cases"])
+            report = seed_demo(
+                persons=options["persons"], cases=options["cases"], interceptions=options["interceptions"]
+            )
         except DemoSeedRefusedError as exc:
             raise CommandError(f"{exc} This node has SETU_DEMO off; nothing was written.") from None
         name = settings.SETU_NODE_NAMES[settings.SETU_NODE]
