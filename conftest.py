@@ -7,6 +7,7 @@ and one user per role. Tests speak of `np_monitor`, `np_caseworker`, `np_other_o
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.core.enums import OrganisationType
@@ -14,6 +15,16 @@ from setu.geo.models import District, Province
 
 # Fixtures of a peer node (its keys, its signed messages), used by the exchange tests and the browser tests.
 pytest_plugins = ["setu.exchange.tests.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A page requested by a user who prefers Nepali leaves
+    Nepali active in the thread (LocaleMiddleware activates, nothing deactivates), and a service called
+    next in the same worker would speak it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

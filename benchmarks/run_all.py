@@ -21,7 +21,7 @@ def _postgres_answers() -> bool:
         return False
 
 
-BENCHMARKS = ("people.py", "cases.py", "exchange.py")
+BENCHMARKS = ("people.py", "cases.py", "exchange.py", "interceptions.py")
 
 
 def main() -> int:

@@ -37,9 +37,11 @@ from setu.exchange.envelope import new_message_id
 from setu.exchange.keys import NodeKeys
 from setu.exchange.models import OutboxMessage, Peer, PeerKey
 from setu.exchange.services import peer_add
+from setu.interceptions.tests.matrix import out_of_scope_alert, out_of_scope_interception
 from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
+from setu.prevention.tests.matrix import out_of_scope_activity, out_of_scope_vigilance_report
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,49 @@ ENDPOINTS = [
     Endpoint("exchange key retire", "POST", _peer_key, Permission.EXCHANGE_MANAGE, False),
     Endpoint("exchange retry now", "POST", lambda c: reverse("exchange:admin_peer_retry", args=["IN"]),
              Permission.EXCHANGE_MANAGE, False, data={"next": "messages"}),
+    # Interception alerts across the border: those received, for one's stations; sending one for an interception.
+    Endpoint("interception alerts", "GET", lambda c: reverse("interceptions:alerts"), Permission.INTERCEPTION_VIEW,
+             False),
+    Endpoint("interception alerts all", "GET", lambda c: reverse("interceptions:alerts") + "?show=all",
+             Permission.INTERCEPTION_VIEW, False),
+    Endpoint("interception alert", "GET",
+             lambda c: reverse("interceptions:alert_detail", args=[out_of_scope_alert(c).public_id]),
+             Permission.INTERCEPTION_VIEW, True),
+    Endpoint("interception alert act", "POST",
+             lambda c: reverse("interceptions:alert_detail", args=[out_of_scope_alert(c).public_id]),
+             Permission.INTERCEPTION_RECORD, True, data={"outcome": "watched", "note": "x"}),
+    Endpoint("interception alert send", "POST",
+             lambda c: reverse("interceptions:alert_send", args=[out_of_scope_interception(c).public_id]),
+             Permission.INTERCEPTION_RECORD, True, data={"note": "x"}),
+    # Interceptions: the list (with the out-of-scope record in the database), its page, the desk's repeat check,
+    # recording one, and the writes on the out-of-scope record (a family call, an outcome that would open a case).
+    Endpoint("interceptions list", "GET", lambda c: (out_of_scope_interception(c), reverse("interceptions:list"))[1],
+             Permission.INTERCEPTION_VIEW, False),
+    Endpoint("interceptions filtered", "GET",
+             lambda c: (out_of_scope_interception(c), reverse("interceptions:list") + "?outcome=open")[1],
+             Permission.INTERCEPTION_VIEW, False),
+    Endpoint("interception page", "GET",
+             lambda c: reverse("interceptions:detail", args=[out_of_scope_interception(c).public_id]),
+             Permission.INTERCEPTION_VIEW, True),
+    Endpoint("interception repeats", "GET", lambda c: reverse("interceptions:repeats") + "?q=Sita&kind=companion",
+             Permission.INTERCEPTION_VIEW, False),
+    Endpoint("interception record form", "GET", lambda c: reverse("interceptions:record"),
+             Permission.INTERCEPTION_RECORD, False),
+    Endpoint("interception record", "POST", lambda c: reverse("interceptions:record"), Permission.INTERCEPTION_RECORD,
+             False, data={"intercepted_on": "2026-01-05", "intercepted_time": "10:00", "p0-full_name": "New Girl"}),
+    Endpoint("interception call", "POST",
+             lambda c: reverse("interceptions:call", args=[out_of_scope_interception(c).public_id]),
+             Permission.INTERCEPTION_RECORD, True,
+             data={"called_name": "Her mother", "relation": "mother", "phone": "9812345678", "verdict": "verified"}),
+    Endpoint("interception decide", "POST",
+             lambda c: reverse("interceptions:decide", args=[out_of_scope_interception(c).public_id]),
+             Permission.INTERCEPTION_RECORD, True, data={"outcome": "counselled", "note": "x"}),
+    # Hotspots: counts only (node-wide for every role that holds it), with the out-of-scope record counted.
+    Endpoint("hotspots", "GET", lambda c: (out_of_scope_interception(c), reverse("interceptions:hotspots"))[1],
+             Permission.HOTSPOT_VIEW, False),
+    Endpoint("hotspots csv", "GET", lambda c: (out_of_scope_interception(c), reverse("interceptions:hotspots")
+                                                + "?format=csv&table=stations&table=age_bands")[1],
+             Permission.HOTSPOT_VIEW, False),
     Endpoint("api persons", "GET", lambda c: "/api/v1/persons/", Permission.PERSON_VIEW, False, api=True),
     Endpoint("api person", "GET", lambda c: f"/api/v1/persons/{_person(c)}/", Permission.PERSON_VIEW, True, api=True),
     Endpoint("api person phones", "GET", lambda c: f"/api/v1/persons/{_person(c)}/phones/", Permission.PERSON_VIEW,
@@ -215,6 +260,29 @@ ENDPOINTS = [
              api=True, team_only=True),
     Endpoint("api case sensitive add", "POST", lambda c: _case(c, "sensitive/"), Permission.CASE_SENSITIVE, True,
              data={"kind": "testimony", "text": "Overwritten?"}, api=True, team_only=True),
+    # Prevention (pages): with an awareness activity and a vigilance report of the Parsa organisation, in Parsa.
+    Endpoint("prevention summary", "GET", lambda c: (out_of_scope_activity(c), reverse("prevention:summary"))[1],
+             Permission.PREVENTION_VIEW, False),
+    Endpoint("prevention summary csv", "GET",
+             lambda c: (out_of_scope_vigilance_report(c), reverse("prevention:summary_csv"))[1],
+             Permission.PREVENTION_VIEW, False),
+    Endpoint("awareness activities", "GET",
+             lambda c: (out_of_scope_activity(c), reverse("prevention:activity_list"))[1],
+             Permission.PREVENTION_VIEW, False),
+    Endpoint("awareness activity", "GET",
+             lambda c: reverse("prevention:activity_detail", args=[out_of_scope_activity(c).public_id]),
+             Permission.PREVENTION_VIEW, True),
+    Endpoint("vigilance report", "GET",
+             lambda c: reverse("prevention:vigilance_detail", args=[out_of_scope_vigilance_report(c).public_id]),
+             Permission.PREVENTION_VIEW, True),
+    Endpoint("awareness activity record", "POST", lambda c: reverse("prevention:activity_create"),
+             Permission.PREVENTION_RECORD, False,
+             data=lambda c: {"held_on": "2026-01-05", "district": out_of_scope_activity(c).district_id,
+                             "local_level": out_of_scope_activity(c).local_level_id, "ward": 3,
+                             "audience": "students", "female_under_18": 30, "topics": ["red_flags"]}),
+    Endpoint("awareness activity edit", "POST",
+             lambda c: reverse("prevention:activity_edit", args=[out_of_scope_activity(c).public_id]),
+             Permission.PREVENTION_RECORD, True, data={"ward": 2}),
 ]  # fmt: skip
 
 

@@ -59,6 +59,8 @@ ACTION_ROLE: dict[str, str] = {
     "case.transfer": FOCAL_POINT,
     "consent.withdrawal": "caseworker",
     "followup.report": "",
+    # Answered on /interceptions/alerts/ by the posts of the station it concerns, not by a role node-wide.
+    "interception.alert": "",
     "message.status": "",
 }
 
@@ -74,6 +76,7 @@ TYPE_LABELS = {
     "case.transfer": gettext_noop("Case transfer"),
     "followup.report": gettext_noop("Follow-up report"),
     "consent.withdrawal": gettext_noop("Consent withdrawal"),
+    "interception.alert": gettext_noop("Interception alert"),
     "message.status": gettext_noop("Message status"),
 }
 

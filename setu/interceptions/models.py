@@ -171,6 +171,9 @@ class Interception(PublicIdModel):
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # The id of the browser's draft the record was sent from: a form sent twice (the first reply lost on a
+    # bad connection) finds the record already saved instead of making a second one.
+    draft_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-intercepted_at", "-id"]
@@ -183,6 +186,8 @@ class Interception(PublicIdModel):
         constraints = [
             models.CheckConstraint(condition=Q(certainty__isnull=True) | Q(certainty__gte=1, certainty__lte=5),
                                    name="interceptions_certainty_1_5"),
+            models.UniqueConstraint(fields=["organisation", "draft_key"], condition=~Q(draft_key=""),
+                                    name="interceptions_draft_once"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
@@ -255,3 +260,35 @@ class FamilyCall(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.called_name} ({self.verdict})"
+
+
+class AlertOutcome(models.TextChoices):
+    WATCHED = "watched", _("Watched for")
+    FOUND = "found", _("Suspect found")
+    POLICE = "police", _("Passed to police")
+
+
+class InterceptionAlert(PublicIdModel):
+    """An interception alert from the post facing one of ours across the border (exchange type
+    `interception.alert`): exactly what the message carried, the station of ours it concerns, and what our
+    post did about it. Written only by setu.interceptions.alerts (the inbox handler and the acknowledgement)."""
+
+    inbox = models.OneToOneField("exchange.InboxMessage", on_delete=models.PROTECT, related_name="interception_alert")
+    from_node = models.CharField(_("from node"), max_length=8)
+    # Our crossing point facing the sender's: found by the name the alert gives it (null when not found).
+    station = models.ForeignKey("geo.BorderPoint", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="alerts_received", verbose_name=_("station"))  # fmt: skip
+    payload = models.JSONField(_("what the alert carried"))
+    received_at = models.DateTimeField(_("received at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("acknowledged by"))  # fmt: skip
+    outcome = models.CharField(_("what was done"), max_length=12, choices=AlertOutcome.choices, blank=True)
+    action_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["station", "acknowledged_at"], name="interceptions_alert_open")]
+
+    def __str__(self) -> str:
+        return f"alert {self.payload.get('interception_number', '?')} from {self.from_node}"

@@ -160,3 +160,24 @@ def score(checklist: Checklist, flags: list[str] | tuple[str, ...] | set[str]) -
 
 def default_checklist_text() -> str:
     return DEFAULT_FILE.read_text(encoding="utf-8")
+
+
+def changes(older: Checklist | None, newer: Checklist) -> list[str]:
+    """What `newer` changes from `older`, one line each, in English (flags added, removed, reweighted,
+    moved to another group; bands changed)."""
+    if older is None:
+        return []
+    lines = []
+    for key in newer.flags.keys() - older.flags.keys():
+        lines.append(f"flag added: {key} ({newer.flags[key].weight})")
+    for key in older.flags.keys() - newer.flags.keys():
+        lines.append(f"flag removed: {key}")
+    for key in newer.flags.keys() & older.flags.keys():
+        before, after = older.flags[key], newer.flags[key]
+        if before.weight != after.weight:
+            lines.append(f"weight of {key}: {before.weight} → {after.weight}")
+        if before.group != after.group:
+            lines.append(f"{key} moved from {before.group} to {after.group}")
+    if [(b.min, b.level) for b in older.bands] != [(b.min, b.level) for b in newer.bands]:
+        lines.append("bands: " + ", ".join(f"{b.level} from {b.min}" for b in newer.bands))
+    return sorted(lines)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission, Role
@@ -19,7 +20,7 @@ from setu.people.models import Person
 REPEATS_SHOWN = 20
 
 
-def _posted(user) -> dict[int, set[int]]:
+def posted_stations(user) -> dict[int, set[int]]:
     """Organisation -> the stations a border monitor of it is posted at. An organisation where the user
     also holds a membership without a station (or another role) is not limited."""
     limits: dict[int, set[int]] = {}
@@ -40,7 +41,7 @@ def _scope(user, permission: Permission) -> Q | None:
         return None
     if grant.node_wide:
         return Q()
-    limits = _posted(user)
+    limits = posted_stations(user)
     reach = Q(pk__in=[])
     for org in grant.organisation_ids:
         reach |= Q(organisation_id=org, station_id__in=sorted(limits[org])) if org in limits else Q(organisation_id=org)
@@ -119,28 +120,60 @@ def repeats_for(user, person: Person, *, exclude: Interception | None = None) ->
     """What the desk should know when this person is entered: the earlier interceptions she (or he) was in,
     as one stopped or as a companion, and, for someone who travelled as a companion, the other people
     stopped with him. Only what the user may see; newest first, at most REPEATS_SHOWN of each."""
+    return _repeats(user, [person], exclude=exclude)[0]
+
+
+def _newest(model, visible: Exists, persons: list[Person]) -> dict[int, list]:
+    """Each person's rows of `model` (InterceptedPerson or Companion) that the user may see, newest first,
+    at most REPEATS_SHOWN a person, in one query for all of them."""
+    rank = Window(RowNumber(), partition_by=[F("person_id")],
+                  order_by=[F("interception__intercepted_at").desc(), F("pk").desc()])  # fmt: skip
+    rows = (
+        model.objects.filter(visible, person_id__in=[p.pk for p in persons])
+        .annotate(rank=rank)
+        .filter(rank__lte=REPEATS_SHOWN)
+        .select_related("interception__station")
+    )
+    found: dict[int, list] = {p.pk: [] for p in persons}
+    for row in rows:
+        found[row.person_id].append(row)
+    for items in found.values():
+        items.sort(key=lambda row: (row.interception.intercepted_at, row.pk), reverse=True)
+    return found
+
+
+def _repeats(user, persons: list[Person], *, exclude: Interception | None = None) -> list[Repeats]:
+    """`repeats_for` for several persons in three queries, whatever their number."""
     scope = _scope(user, Permission.INTERCEPTION_VIEW)
-    if scope is None:
-        return Repeats(person=person, seen=[], escorted=[])
-    visible = Interception.objects.filter(scope)
+    if scope is None or not persons:
+        return [Repeats(person=person, seen=[], escorted=[]) for person in persons]
+    # The persons' own rows, each checked against the scope by primary key (a correlated EXISTS). With
+    # `interception__in=<the visible interceptions>` SQLite listed every visible interception on each call, and
+    # with a join it started from the station's 90,000: 80-190 ms a query with 500,000 interceptions, and
+    # `repeats_for_name` made a hundred (benchmarks/interceptions.py, docs/performance.md).
+    reach = Interception.objects.filter(scope, pk=OuterRef("interception_id"))
     if exclude is not None:
-        visible = visible.exclude(pk=exclude.pk)
-    seen: list[Seen] = []
-    newest = "-interception__intercepted_at"
-    stopped = InterceptedPerson.objects.filter(person=person, interception__in=visible)
-    stopped = stopped.select_related("interception__station").order_by(newest)[:REPEATS_SHOWN]
-    seen += [Seen(interception=row.interception, as_companion=False) for row in stopped]
-    escorts = Companion.objects.filter(person=person, interception__in=visible)
-    escorts = list(escorts.select_related("interception__station").order_by(newest)[:REPEATS_SHOWN])
-    seen += [Seen(interception=row.interception, as_companion=True, is_suspect=row.is_suspect) for row in escorts]
-    seen.sort(key=lambda item: item.interception.intercepted_at, reverse=True)
-    escorted = [
-        Escorted(interception=row.interception, person=row.person)
-        for row in InterceptedPerson.objects.filter(interception_id__in=[e.interception_id for e in escorts])
-        .select_related("person", "interception__station")
-        .order_by(newest)[:REPEATS_SHOWN]
-    ]
-    return Repeats(person=person, seen=seen[:REPEATS_SHOWN], escorted=escorted)
+        reach = reach.exclude(pk=exclude.pk)
+    visible = Exists(reach)
+    stopped = _newest(InterceptedPerson, visible, persons)
+    escorts = _newest(Companion, visible, persons)
+    with_them: dict[int, list[InterceptedPerson]] = {}
+    escorted_at = sorted({row.interception_id for rows in escorts.values() for row in rows})
+    if escorted_at:
+        others = InterceptedPerson.objects.filter(interception_id__in=escorted_at)
+        for row in others.select_related("person", "interception__station"):
+            with_them.setdefault(row.interception_id, []).append(row)
+    found = []
+    for person in persons:
+        seen = [Seen(interception=row.interception, as_companion=False) for row in stopped[person.pk]]
+        seen += [Seen(interception=row.interception, as_companion=True, is_suspect=row.is_suspect)
+                 for row in escorts[person.pk]]  # fmt: skip
+        seen.sort(key=lambda item: item.interception.intercepted_at, reverse=True)
+        escorted = [row for escort in escorts[person.pk] for row in with_them.get(escort.interception_id, [])]
+        escorted.sort(key=lambda row: row.interception.intercepted_at, reverse=True)
+        shown = [Escorted(interception=row.interception, person=row.person) for row in escorted[:REPEATS_SHOWN]]
+        found.append(Repeats(person=person, seen=seen[:REPEATS_SHOWN], escorted=shown))
+    return found
 
 
 def repeats_for_name(user, query: str, *, limit: int = 5) -> list[Repeats]:
@@ -152,7 +185,7 @@ def repeats_for_name(user, query: str, *, limit: int = 5) -> list[Repeats]:
     if len(query) < 2:
         return []
     candidates = list(person_results_for(user, query=query)[:50])
-    found = [repeats_for(user, person) for person in candidates]
+    found = _repeats(user, candidates)
     found = [item for item in found if item.seen]
     found.sort(key=lambda item: (-len(item.seen), -item.seen[0].interception.intercepted_at.timestamp()))
     return found[:limit]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.cases.choices import PerpetratorRole
-from setu.geo.models import BorderPoint
+from setu.geo.models import BorderPoint, District
 from setu.interceptions import screening
 from setu.interceptions.models import (
     CallVerdict,
@@ -101,7 +101,7 @@ class PersonEntry:
     gender: str = "NonSpecifiedUnknown"
     age_years: int | None = None
     nationality: str = ""
-    home_district: object = None
+    home_district: District | None = None
     phone: str = ""
     # a person stopped
     relationship: str = ""
@@ -124,7 +124,7 @@ class InterceptionEntry:
     transport: str = ""
     vehicle: str = ""
     coming_from: str = ""
-    from_district: object = None
+    from_district: District | None = None
     purpose: str = ""
     purpose_detail: str = ""
     destination: str = ""
@@ -134,6 +134,7 @@ class InterceptionEntry:
     flags: Sequence[str] = ()
     certainty: int | None = None
     notes: str = ""
+    draft_key: str = ""  # the browser draft it was typed in: the same draft is saved once
 
 
 def _organisation(actor, organisation: Organisation | None, station: BorderPoint | None) -> Organisation:
@@ -237,7 +238,7 @@ def _person_for(actor, entry: PersonEntry, organisation: Organisation, station: 
         gender=entry.gender or "NonSpecifiedUnknown", age_estimate=entry.age_years,
         age_estimated_on=on if entry.age_years is not None else None, nationality=entry.nationality,
         home_district=entry.home_district, phones=[entry.phone] if entry.phone else [],
-        birth_precision="age" if entry.age_years is not None else "unknown",
+        birth_precision="estimated" if entry.age_years is not None else "unknown",
     )  # fmt: skip
 
 
@@ -247,6 +248,9 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
     Bad input raises ValidationError with every problem, and nothing is saved."""
     now = now or timezone.now()
     organisation = _organisation(actor, entry.organisation, entry.station)
+    saved = _saved_draft(organisation, entry.draft_key)
+    if saved is not None:
+        return saved
     errors: dict[str, list[str]] = _choice_problems(entry)
     checks = [
         ("station", _station_problems(actor, organisation, entry.station)),
@@ -267,6 +271,22 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
     if errors:
         raise ValidationError(errors)
     assert entry.station is not None and entry.intercepted_at is not None  # noqa: S101 - checked above
+    try:
+        return _record(actor, entry, organisation, checklist, result)
+    except IntegrityError:
+        saved = _saved_draft(organisation, entry.draft_key)  # the same draft sent twice at once
+        if saved is None:
+            raise
+        return saved
+
+
+def _saved_draft(organisation: Organisation, draft_key: str) -> Interception | None:
+    return Interception.objects.filter(organisation=organisation, draft_key=draft_key).first() if draft_key else None
+
+
+def _record(actor, entry: InterceptionEntry, organisation: Organisation, checklist: Checklist,
+            result: screening.Score) -> Interception:  # fmt: skip
+    assert entry.station is not None and entry.intercepted_at is not None  # noqa: S101 - checked by the caller
     with transaction.atomic():
         interception = Interception.objects.create(
             number=_next_number(timezone.localtime(entry.intercepted_at).year), station=entry.station,
@@ -277,7 +297,7 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
             destination_country=entry.destination_country, onward_country=entry.onward_country,
             documents=sorted(set(entry.documents)), checklist=checklist, flags=[key for key, _w in result.drivers],
             score=result.points, risk_level=result.level, certainty=entry.certainty, notes=entry.notes,
-            created_by=actor,
+            created_by=actor, draft_key=entry.draft_key[:64],
         )  # fmt: skip
         on = timezone.localdate(entry.intercepted_at)
         for person_entry in entry.persons:
@@ -428,12 +448,12 @@ def interception_decide(*, actor, interception: Interception, outcome: str, note
         interception.outcome_note, interception.handed_to = note.strip(), handed_to
         interception.save(update_fields=["outcome", "outcome_at", "outcome_note", "handed_to", "updated_at"])
         for item in refer:
-            _refer(actor, interception, item)
+            _refer(actor, interception, item, now)
         audit_record(actor=actor, action="interception.decide", obj=interception, fields=["outcome"])
     return interception
 
 
-def _refer(actor, interception: Interception, item: InterceptedPerson) -> None:
+def _refer(actor, interception: Interception, item: InterceptedPerson, now: dt.datetime) -> None:
     """Open her case (or link the open one she already has), without re-typing what was recorded here."""
     from setu.cases.choices import OPEN_STATUSES
     from setu.cases.models import Case
@@ -451,7 +471,7 @@ def _refer(actor, interception: Interception, item: InterceptedPerson) -> None:
             actor=actor, survivor=item.person, district=interception.district,
             identified_at=interception.intercepted_at, organisation=interception.organisation,
             age_at_identification=item.age_years, summary=summary,
-            exploitation_country=interception.onward_country or interception.destination_country,
+            exploitation_country=interception.onward_country or interception.destination_country, now=now,
         )  # fmt: skip
     item.case = existing
     item.save(update_fields=["case", "updated_at"])

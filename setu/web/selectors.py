@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "case.trafficking_event_add": _("Added to a survivor's trafficking history"),
     "case.sensitive_add": _("Added a sensitive note"),
     "case.sensitive_read": _("Read sensitive notes"),
+    "interception.alert_send": _("Sent an interception alert across the border"),
+    "interception.alert_acknowledge": _("Acted on an interception alert from across the border"),
 }
 
 
@@ -78,6 +80,10 @@ def dashboard_for(user) -> dict:
         from setu.exchange.selectors import dashboard_counts
 
         context["exchange"] = dashboard_counts()
+    if policy.has_permission(user, Permission.INTERCEPTION_VIEW):
+        from setu.interceptions.alerts import alert_open_count_for
+
+        context["interception_alert_count"] = alert_open_count_for(user)
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
 

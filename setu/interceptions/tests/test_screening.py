@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from setu.interceptions.screening import ChecklistError, default_checklist_text, load_checklist, score
+from setu.interceptions.screening import ChecklistError, changes, default_checklist_text, load_checklist, score
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,10 @@ def test_the_shipped_checklist_loads_with_every_group_and_a_source_for_every_fla
 
 def test_published_irf_weights_are_kept(checklist):
     """reference/domain.md §2.2: the weights the IRF publishes."""
-    published = {"family_unwilling_minor": 60, "not_real_job": 55, "family_unaware": 45, "documents_with_broker": 40,
-                 "refuses_family_info": 35, "caught_in_lie": 35, "married_two_weeks": 15, "job_unconfirmed": 10}  # fmt: skip
+    published = {
+        "family_unwilling_minor": 60, "not_real_job": 55, "family_unaware": 45, "documents_with_broker": 40,
+        "refuses_family_info": 35, "caught_in_lie": 35, "married_two_weeks": 15, "job_unconfirmed": 10,
+    }  # fmt: skip
     assert {key: checklist.flags[key].weight for key in published} == published
     assert all("IRF weight" in checklist.flags[key].source for key in published)
 
@@ -65,3 +67,12 @@ def test_a_broken_checklist_is_refused_with_its_problems(change, problem):
     with pytest.raises(ChecklistError) as caught:
         load_checklist(change(default_checklist_text()))
     assert problem in str(caught.value)
+
+
+def test_changes_between_versions_are_listed(checklist):
+    text = default_checklist_text().replace("weight: 45", "weight: 50").replace('version: "1"', 'version: "2"')
+    added = "  sold_jewellery:\n    group: visual\n    weight: 5\n    names: {en: a, ne: b, hi: c}\n    source: test\n"
+    text = text.replace("  walking_to_border:", added + "  walking_to_border:")
+    newer = load_checklist(text)
+    assert changes(checklist, newer) == ["flag added: sold_jewellery (5)", "weight of family_unaware: 45 → 50"]
+    assert changes(None, newer) == []
