@@ -14,7 +14,6 @@ every row). With 500,000 interceptions the page takes under a second (benchmarks
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
+from setu.core.spreadsheet import csv_text
 from setu.geo.models import BorderPoint, District
 from setu.interceptions.models import AgeBand, Companion, InterceptedPerson, Interception, Outcome
 from setu.interceptions.selectors import _scope
@@ -42,10 +42,6 @@ MAX_MONTHS = 60
 ROUTES_SHOWN = 20
 DESTINATIONS_SHOWN = 15
 SUSPECTS_SHOWN = 100
-
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP "CSV injection"): a place typed
-# as "=HYPERLINK(...)" must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- the period --------------------------------------------------------------------------------------------
@@ -375,17 +371,6 @@ TABLES = {
 }
 
 
-def csv_safe(value: object) -> object:
-    """`value` as a spreadsheet will show it, never as a formula: text starting with = + - @ (or a tab or a
-    carriage return) gets a leading single quote. Numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _table(result: Hotspots, name: str, station_label: str) -> tuple[list[str], list[list[object]]]:
     count, share = _("Interceptions"), _("Share (%)")
     people = _("People stopped")
@@ -421,14 +406,8 @@ def _table(result: Hotspots, name: str, station_label: str) -> tuple[list[str], 
 
 
 def to_csv(header: list[str], rows: list[list[object]]) -> str:
-    """CSV text (with a byte-order mark, so that a spreadsheet reads Devanagari as UTF-8); every cell safe."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_safe(cell) for cell in header])
-    for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
-    return out.getvalue()
+    """CSV text with a byte-order mark (a spreadsheet then reads Devanagari as UTF-8); every cell safe."""
+    return csv_text(header, rows)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from setu.audit.models import AuditEvent
+from setu.core.spreadsheet import csv_safe
 from setu.interceptions import hotspots
 from setu.interceptions.models import Companion, InterceptedPerson, Interception, age_band
 from setu.interceptions.services import checklist_current
@@ -353,7 +354,7 @@ def test_csv_cells_that_look_like_formulas_are_quoted(world, np_analyst):
      ("Rani", "Rani"), ("रानी", "रानी"), (7, 7), (-1, -1), (66.7, 66.7), (None, "")],
 )  # fmt: skip
 def test_csv_safe(value, safe):
-    assert hotspots.csv_safe(value) == safe
+    assert csv_safe(value) == safe
 
 
 def test_unknown_table_or_bad_period_is_refused_and_not_exported(world, np_analyst):
