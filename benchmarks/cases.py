@@ -38,12 +38,20 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import ROOT, Client, Timings, node_env, serve, time_requests  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    ROOT,
+    Client,
+    Timings,
+    drop_database,
+    fresh_database,
+    node_env,
+    serve,
+    time_requests,
+)
 
 PASSWORD = "benchmark pass phrase 2026"  # noqa: S105 - a throwaway database
 NODE = "IN"
 PG_NAME = "setu_bench_cases"  # our own database: other benchmarks and people use other names
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BATCH = 5000
 RICH_EVERY = 30  # one case in 30 is a busy one (decisions, consents, documents, care, history)
 
@@ -79,22 +87,11 @@ CHILD_ONLY, ADULT_ONLY = ("cwc_production", "child_care"), ("itpa_custody", "adu
 
 
 def _database_url(kind: str, var_dir: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{var_dir / 'bench-cases.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        conn.execute(f"CREATE DATABASE {PG_NAME}")
-    return f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    return fresh_database(kind, var_dir, PG_NAME)
 
 
 def _drop_database(kind: str) -> None:
-    if kind == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    drop_database(kind, PG_NAME)
 
 
 @dataclass

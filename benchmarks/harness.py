@@ -135,3 +135,27 @@ def time_requests(client: Client, label: str, paths: list[str]) -> Timings:
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
     return Timings(label, seconds)
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def fresh_database(kind: str, var_dir: Path, name: str) -> str:
+    """The URL of an empty database for a benchmark: a SQLite file in `var_dir`, or PostgreSQL database
+    `name` on 127.0.0.1:5432, dropped (if left over) and created."""
+    if kind == "sqlite":
+        return f"sqlite:///{var_dir / f'{name}.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(kind: str, name: str) -> None:
+    if kind == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
