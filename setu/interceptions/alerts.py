@@ -28,7 +28,7 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.core.dates import age_on
-from setu.exchange.envelope import isoformat, stored_claims
+from setu.exchange.envelope import isoformat
 from setu.exchange.inbox import Incoming, handler
 from setu.exchange.models import InboxMessage, OutboxMessage, Peer
 from setu.exchange.outbox import outbox_put
@@ -91,7 +91,7 @@ def alert_peer(interception: Interception) -> Peer | None:
 def alert_send_problems(interception: Interception) -> list[str]:
     """Why no alert can go for this interception now ([] when it can)."""
     counterpart = interception.station.counterpart
-    if interception.alert_sent_at is not None:
+    if interception.alert_id is not None:
         return [_("An alert was already sent for this interception.")]
     if counterpart is None or counterpart.country == settings.SETU_NODE:
         return [_("%(station)s has no crossing point facing it across the border on record, so there is no post to "
@@ -105,7 +105,7 @@ def alert_send_problems(interception: Interception) -> list[str]:
 def interception_alert_send(*, actor, interception: Interception, note: str = "",
                             now: dt.datetime | None = None) -> OutboxMessage:  # fmt: skip
     """Alert the post facing this interception's station across the border: the message is minimised,
-    signed and queued in this transaction (the relay delivers it), and the interception records when.
+    signed and queued in this transaction (the relay delivers it), and the interception keeps it.
     One alert per interception. Refused (ValidationError, nothing queued) when the station has no
     counterpart, the other node is not registered, or an alert was sent already."""
     if not interception_can_record(actor, interception):
@@ -123,20 +123,18 @@ def interception_alert_send(*, actor, interception: Interception, note: str = ""
         peer = alert_peer(interception)
         message = outbox_put(type=ALERT_TYPE, peer=peer, actor=actor, now=now,
                              candidate=alert_candidate(interception, note=note))  # fmt: skip
-        interception.alert_sent_at = now
-        interception.save(update_fields=["alert_sent_at", "updated_at"])
-        audit_record(actor=actor, action="interception.alert_send", obj=interception, fields=["alert_sent_at"])
+        interception.alert = message
+        interception.save(update_fields=["alert", "updated_at"])
+        audit_record(actor=actor, action="interception.alert_send", obj=interception, fields=["alert"])
     return message
 
 
 def alert_message_for(interception: Interception) -> OutboxMessage | None:
-    """The alert sent for this interception (with its delivery, and what the other post did), if any."""
-    if interception.alert_sent_at is None:
+    """The alert sent for this interception (with its delivery, and what the other post did), if any; read
+    afresh, as its delivery state changes under the relay."""
+    if interception.alert_id is None:
         return None
-    for message in OutboxMessage.objects.filter(type=ALERT_TYPE, created_at=interception.alert_sent_at):
-        if stored_claims(message.token)["payload"].get("interception_number") == interception.number:
-            return message
-    return None
+    return OutboxMessage.objects.filter(pk=interception.alert_id).first()
 
 
 # --- receiving ---------------------------------------------------------------------------------------------------

@@ -170,7 +170,9 @@ class Interception(PublicIdModel):
                                   related_name="+", verbose_name=_("handed to (transit home, police)"))  # fmt: skip
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # The alert sent across the border for this interception (setu.interceptions.alerts), at most one.
+    alert = models.OneToOneField("exchange.OutboxMessage", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="interception", editable=False)  # fmt: skip
     # The id of the browser's draft the record was sent from: a form sent twice (the first reply lost on a
     # bad connection) finds the record already saved instead of making a second one.
     draft_key = models.CharField(max_length=64, blank=True, editable=False)

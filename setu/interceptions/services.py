@@ -38,6 +38,7 @@ from setu.interceptions.models import (
     Transport,
     age_band,
 )
+from setu.interceptions.selectors import posted_stations
 from setu.people.models import Person
 from setu.people.services import normalise_phone_or_error, person_create
 
@@ -158,8 +159,8 @@ def _station_problems(actor, organisation: Organisation, station: BorderPoint | 
     if station.country != settings.SETU_NODE:
         return [_("%(station)s is on the other side of the border; choose a station of this country.")
                 % {"station": station.name_en}]  # fmt: skip
-    posted = {m.border_point_id for m in policy.memberships(actor)
-              if m.organisation_id == organisation.pk and getattr(m, "border_point_id", None)}  # fmt: skip
+    # The same rule as reading (selectors.posted_stations): a monitor posted at a station records there only.
+    posted = posted_stations(actor).get(organisation.pk)
     if posted and station.pk not in posted:
         return [_("You are posted at another station.")]
     return []

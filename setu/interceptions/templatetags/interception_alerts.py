@@ -18,9 +18,7 @@ def interception_alert_panel(context, interception: Interception) -> dict:
     request = context["request"]
     counterpart = interception.station.counterpart
     sent = alerts.alert_message_for(interception)
-    can_record = (
-        sent is None and interception.alert_sent_at is None and interception_can_record(request.user, interception)
-    )
+    can_record = sent is None and interception_can_record(request.user, interception)
     problems = alerts.alert_send_problems(interception) if can_record else []
     return {
         "request": request,

@@ -161,7 +161,7 @@ def test_sending_queues_a_signed_alert_records_when_and_audits(interception, np_
     assert claims["payload"]["note"] == "Watch the bus park"
     assert not [secret for secret in SECRETS if secret in json.dumps(claims, ensure_ascii=False)]
     interception.refresh_from_db()
-    assert interception.alert_sent_at == now
+    assert interception.alert == message and message.created_at == now
     assert alerts.alert_message_for(interception) == message
     assert AuditEvent.objects.filter(action="interception.alert_send", object_id=str(interception.public_id),
                                      actor_id=np_monitor.pk).exists()  # fmt: skip
@@ -181,7 +181,7 @@ def test_a_rollback_leaves_neither_the_message_nor_the_mark_nor_the_audit(interc
         assert OutboxMessage.objects.filter(type="interception.alert").count() == 1
         raise RuntimeError("the caller's transaction fails")
     assert not OutboxMessage.objects.exists()
-    assert Interception.objects.get(pk=interception.pk).alert_sent_at is None
+    assert Interception.objects.get(pk=interception.pk).alert_id is None
     assert not AuditEvent.objects.filter(action__in=["interception.alert_send", "exchange.send"]).exists()
 
 
@@ -197,7 +197,7 @@ def test_a_station_without_a_counterpart_has_no_post_to_alert(np_monitor, birgun
 def test_without_the_other_node_registered_nothing_is_queued(interception, np_monitor, node_keys_dir):
     with pytest.raises(ValidationError, match="not registered"):
         alerts.interception_alert_send(actor=np_monitor, interception=interception)
-    assert Interception.objects.get(pk=interception.pk).alert_sent_at is None
+    assert Interception.objects.get(pk=interception.pk).alert_id is None
 
 
 @pytest.mark.parametrize("who", ["np_other_org", "np_police", "np_focal_point"])
@@ -416,3 +416,30 @@ def test_an_organisation_without_that_station_does_not_see_it(india, rani, moran
     monitor = make_user("other_monitor", "border_monitor", other)
     _alert_from_india(india)
     assert not alerts.alert_list_for(monitor).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_links_alerts_sent_before_the_foreign_key(interception, np_monitor, india):
+    """Migrations 0004-0006 turn `alert_sent_at` into a link to the message: back to 0004 the time is copied
+    from the message, and forward again the message is found by that time and the interception's number."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    message = alerts.interception_alert_send(actor=np_monitor, interception=interception)
+    # A second alert at the same time, for another interception number.
+    other = {**alerts.alert_candidate(interception), "interception_number": "X-1"}
+    other_message = alerts.outbox_put(type=alerts.ALERT_TYPE, peer=message.peer, actor=np_monitor,
+                                      now=message.created_at, candidate=other)  # fmt: skip
+    assert other_message.created_at == message.created_at
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("interceptions", "0004_interception_alert_message")])
+    old = executor.loader.project_state([("interceptions", "0004_interception_alert_message")]).apps
+    row = old.get_model("interceptions", "Interception").objects.get(pk=interception.pk)
+    assert row.alert_sent_at == message.created_at
+    row.alert = None
+    row.save(update_fields=["alert"])
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("interceptions", "0006_remove_interception_alert_sent_at")])
+    assert Interception.objects.get(pk=interception.pk).alert_id == message.pk

@@ -244,6 +244,18 @@ def test_a_monitor_posted_at_a_station_records_only_there(np_monitor, rani, kaka
     assert record(monitor, rani).station == rani
 
 
+def test_a_posted_monitor_who_also_holds_another_role_there_records_where_she_reads(np_monitor, rani, kakarbhitta):
+    """Recording follows the reading rule (selectors.posted_stations): another role in the same organisation
+    lifts the limit for both, so she can record at Kakarbhitta what she can see there."""
+    monitor = _post(np_monitor, rani)
+    organisation = monitor.memberships.get().organisation
+    Membership.objects.create(user=monitor, organisation=organisation, role="caseworker")
+    monitor = _fresh(monitor)
+    saved = record(monitor, kakarbhitta)
+    assert saved.station == kakarbhitta
+    assert selectors.interception_list_for(monitor).filter(pk=saved.pk).exists()
+
+
 def test_a_monitor_not_posted_anywhere_records_at_any_station_of_the_node(np_monitor, kakarbhitta):
     assert record(np_monitor, kakarbhitta).station == kakarbhitta
 
