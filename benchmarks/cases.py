@@ -159,7 +159,7 @@ def seed(count: int) -> Seeded:  # noqa: C901 - one linear script, easier to rea
     from setu.geo.services import gazetteer_load
     from setu.people.models import Person, PersonSearchToken
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import refresh_name_fields
+    from setu.people.services import bulk_search_tokens, refresh_name_fields
     from setu.web.demo.cases import route, schedule
     from setu.web.demo.names import generate_persons
     from setu.web.demo.seed import _birth_fields
@@ -264,11 +264,7 @@ def seed(count: int) -> Seeded:  # noqa: C901 - one linear script, easier to rea
     with transaction.atomic():
         persons = bulk(Person, persons)
         suspects = bulk(Person, suspects)
-        tokens = [
-            PersonSearchToken(person_id=p.pk, token=token)
-            for p in persons + suspects
-            for token in set(p.search_keys.split())
-        ]
+        tokens = bulk_search_tokens(persons + suspects)
         bulk(PersonSearchToken, tokens)
     print(
         f"stored {len(persons)} survivors and {len(tokens)} search tokens in {time.perf_counter() - started:.1f} s",

@@ -133,7 +133,7 @@ def seed(count: int, var_dir: Path) -> dict:  # noqa: C901 - one linear script, 
     from setu.interceptions.services import checklist_current, parsed
     from setu.people.models import Person, PersonSearchToken
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import refresh_name_fields
+    from setu.people.services import bulk_search_tokens, refresh_name_fields
     from setu.web.demo.names import FEMALE, MALE, generate_persons
 
     started = time.perf_counter()
@@ -198,9 +198,6 @@ def seed(count: int, var_dir: Path) -> dict:  # noqa: C901 - one linear script, 
         person.name_script, person.name_latin, person.search_keys = computed[key]
         return person
 
-    def tokens_of(person: Person) -> list[str]:
-        return sorted(set(person.search_keys.split()))
-
     def birth(age: int | None, on: dt.date) -> dict:
         if age is None:
             return {"birth_precision": "unknown"}
@@ -209,9 +206,7 @@ def seed(count: int, var_dir: Path) -> dict:  # noqa: C901 - one linear script, 
 
     def store_persons(persons: list[Person]) -> list[Person]:
         created = Person.objects.bulk_create(persons, batch_size=2000)
-        PersonSearchToken.objects.bulk_create(
-            [PersonSearchToken(person_id=p.pk, token=t) for p in created for t in tokens_of(p)], batch_size=5000
-        )
+        PersonSearchToken.objects.bulk_create(bulk_search_tokens(created), batch_size=5000)
         return created
 
     # --- recurring escorts: each works one to three crossing points ---

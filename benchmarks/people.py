@@ -52,7 +52,7 @@ def seed(count: int) -> list[tuple[str, str, str]]:
     from setu.geo.services import gazetteer_load
     from setu.people.models import Person, PersonSearchToken
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import refresh_name_fields
+    from setu.people.services import bulk_search_tokens, refresh_name_fields
     from setu.web.demo.names import generate_persons
     from setu.web.demo.seed import _birth_fields
 
@@ -98,8 +98,8 @@ def seed(count: int) -> list[tuple[str, str, str]]:
             rows = []
     Person.objects.bulk_create(rows)
     tokens = []
-    for person_id, keys in Person.objects.values_list("id", "search_keys").iterator(chunk_size=5000):
-        tokens.extend(PersonSearchToken(person_id=person_id, token=t) for t in set(keys.split()))
+    for person in Person.objects.only("id", "search_keys").iterator(chunk_size=5000):
+        tokens.extend(bulk_search_tokens([person]))
         if len(tokens) >= 20000:
             PersonSearchToken.objects.bulk_create(tokens)
             tokens = []

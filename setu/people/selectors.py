@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from setu.accounts import policy
@@ -21,7 +21,15 @@ from setu.core import text
 from setu.core.ids import as_uuid
 from setu.core.paging import IdResults
 from setu.people import rules
-from setu.people.models import IdentityDocument, Person, PersonSearchToken, PhoneNumber, Photo, Relation
+from setu.people.models import (
+    IdentityDocument,
+    Person,
+    PersonSearchToken,
+    PhoneNumber,
+    Photo,
+    Relation,
+    search_tokens_used,
+)
 
 PERSON_OBJECT_TYPE = "people.person"
 MAX_QUERY_LENGTH = 100
@@ -59,10 +67,14 @@ def _find(query: str) -> _Matches:
     """Names in either script (through the search tokens), or a phone or document number exactly."""
     # setu.core.text: any plan may match; every term of a plan must; a term is alternative token prefixes.
     plans = text.query_plans(query)
-    by_name = _union([_intersection([_person_ids(term) for term in plan]) for plan in plans])
     # The words as typed, without their phonetic keys: such matches are listed first.
     spelled_terms = [[a for a in term if not a.startswith(text.KEY_PREFIX)] for term in plans[0]] if plans else []
-    spelled_qs = _intersection([_person_ids(term) for term in spelled_terms]) if all(spelled_terms) else None
+    if search_tokens_used():
+        by_name = _union([_intersection([_person_ids(term) for term in plan]) for plan in plans])
+        spelled_qs = _intersection([_person_ids(term) for term in spelled_terms]) if all(spelled_terms) else None
+    else:
+        by_name = _vector_ids(plans) if plans else None
+        spelled_qs = _vector_ids([spelled_terms]) if plans and all(spelled_terms) else None
     exact = _exact_number_matches(query)
     limit = MATERIALISE_LIMIT_POSTGRESQL if connection.vendor == "postgresql" else MATERIALISE_LIMIT
     ids = list(by_name[: limit + 1]) if by_name is not None else []
@@ -157,6 +169,23 @@ def _person_ids(alternatives) -> QuerySet:
         else:
             wanted |= _token_prefix(alternative)
     return PersonSearchToken.objects.filter(wanted).values_list("person_id", flat=True)
+
+
+def _vector_ids(plans: list[list]) -> QuerySet:
+    """PostgreSQL: ids of persons whose search vector (migration 0004) matches the plans, as one tsquery
+    that the GIN index answers whole: plans OR-ed, a plan's terms AND-ed, a term's alternatives OR-ed, each
+    a prefix (`'sita':*`) or, ending in a space, a whole token (`'~m'`). The tokens go in quoted as they
+    are: a tsquery's quoted lexemes are not parsed or stemmed."""
+
+    def lexeme(alternative: str) -> str:
+        quoted = "'" + alternative.strip().replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted if alternative.endswith(" ") else quoted + ":*"
+
+    query = " | ".join(
+        "(" + " & ".join("(" + " | ".join(lexeme(a) for a in term) + ")" for term in plan) + ")" for plan in plans
+    )
+    found = RawSQL("search_vector @@ %s::tsquery", (query,), output_field=BooleanField())
+    return Person.objects.filter(found).values_list("id", flat=True)
 
 
 def _intersection(parts: list[QuerySet]) -> QuerySet | None:

@@ -39,8 +39,9 @@ from setu.people.models import (
     PhoneNumber,
     Photo,
     Relation,
+    search_tokens_used,
 )
-from setu.people.photos import ImageRejectedError, clean_image
+from setu.people.photos import CleanImage, ImageRejectedError, clean_image
 
 PERSON_OBJECT_TYPE = "people.person"
 T = TypeVar("T")
@@ -141,7 +142,10 @@ def refresh_name_fields(person: Person, alias_names: Iterable[str]) -> None:
 
 
 def index_names(person: Person) -> None:
-    """Store the person's search keys as tokens (PersonSearchToken): call after saving new names."""
+    """Store the person's search keys as tokens (PersonSearchToken) where name search reads them (SQLite;
+    PostgreSQL indexes `search_keys` itself): call after saving new names."""
+    if not search_tokens_used():
+        return
     wanted = set(person.search_keys.split())
     stored = set(person.search_tokens.values_list("token", flat=True))
     if stored - wanted:
@@ -149,6 +153,14 @@ def index_names(person: Person) -> None:
     PersonSearchToken.objects.bulk_create(
         [PersonSearchToken(person=person, token=token) for token in sorted(wanted - stored)], ignore_conflicts=True
     )
+
+
+def bulk_search_tokens(persons: Iterable[Person]) -> list[PersonSearchToken]:
+    """Token rows for persons created in bulk (demo and benchmark seeding, which bypass `index_names`);
+    none where name search does not read them (PostgreSQL)."""
+    if not search_tokens_used():
+        return []
+    return [PersonSearchToken(person_id=p.pk, token=t) for p in persons for t in sorted(set(p.search_keys.split()))]
 
 
 def _alias_names(person: Person) -> list[str]:
@@ -471,12 +483,12 @@ def _by_public_id(queryset: QuerySet[M], value) -> QuerySet[M]:
 # --- photos --------------------------------------------------------------------------------------------------
 
 
-@_editing
-def person_add_photo(*, actor, person: Person, upload) -> Photo:
-    """Check, re-encode (no EXIF/GPS) and store a photo under MEDIA_ROOT with a server-made name.
+def photo_check(upload) -> CleanImage:
+    """Check an upload as `person_add_photo` does, storing nothing: the image re-encoded (no EXIF/GPS).
 
-    Raises PhotoTooLargeError over SETU_UPLOAD_MAX_BYTES, ValidationError for anything but a sound JPEG/PNG/WebP.
-    """
+    Raises PhotoTooLargeError over SETU_UPLOAD_MAX_BYTES, ValidationError (keyed "photo") for anything but a
+    sound JPEG/PNG/WebP. Forms that take a photo with other data (setu.tracing's report) call it first, so
+    that a bad photo is refused with the rest of their problems, before anything is written."""
     limit = settings.SETU_UPLOAD_MAX_BYTES
     if upload is None:
         raise ValidationError({"photo": [_("Choose a photo to upload.")]})
@@ -487,10 +499,18 @@ def person_add_photo(*, actor, person: Person, upload) -> Photo:
     if len(data) > limit:
         raise PhotoTooLargeError({"photo": [photo_too_large_message()]}, code="too_large")
     try:
-        image = clean_image(data, max_pixels=settings.SETU_IMAGE_MAX_PIXELS)
+        return clean_image(data, max_pixels=settings.SETU_IMAGE_MAX_PIXELS)
     except ImageRejectedError as exc:
         raise ValidationError({"photo": [_IMAGE_MESSAGES[exc.reason]]}, code=exc.reason) from None
 
+
+@_editing
+def person_add_photo(*, actor, person: Person, upload) -> Photo:
+    """Check, re-encode (no EXIF/GPS) and store a photo under MEDIA_ROOT with a server-made name.
+
+    Raises PhotoTooLargeError over SETU_UPLOAD_MAX_BYTES, ValidationError for anything but a sound JPEG/PNG/WebP.
+    """
+    image = photo_check(upload)
     stem = uuid.uuid4().hex
     stored: list[str] = []
     try:

@@ -218,3 +218,26 @@ def test_a_page_of_results_costs_the_same_queries_however_many_match(
         page = results[0:50]
     assert len(page) == 50
     assert page[0].organisation.name_en and page[0].location_district.name_en
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only(np_caseworker, transit_home_person):
+    services.person_update(actor=np_caseworker, person=transit_home_person, full_name="रीना राई")
+    assert _names(np_caseworker, query="Rina Rai") == {"रीना राई"}
+    assert _names(np_caseworker, query="Sita Tamang") == set()
+
+
+def test_quotes_and_backslashes_in_a_query_are_only_text(np_caseworker, everyone):
+    for query in ("सीता'", "सीता\\", "'); DROP TABLE people_person; --", "सीता:* | ''"):
+        assert _names(np_caseworker, query=query) <= {"Sita Tamang"}
+
+
+def test_the_token_table_is_written_only_where_search_reads_it(np_caseworker, transit_home_person):
+    """SQLite searches PersonSearchToken; PostgreSQL the GIN-indexed vector of the person's own keys
+    (migration 0004), and writes no tokens."""
+    from django.db import connection
+
+    from setu.people.models import PersonSearchToken, search_tokens_used
+
+    assert search_tokens_used() == (connection.vendor != "postgresql")
+    assert PersonSearchToken.objects.filter(person=transit_home_person).exists() == search_tokens_used()
+    assert _names(np_caseworker, query="Sita") == {"Sita Tamang"}
