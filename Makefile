@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The tests also run the Spark engine (pyspark, about 500 MB): installed for `make test`, not for the demo.
+TEST_STAMP := $(VENV)/.installed-test
 # Commands that only read the code (types, migrations, messages) load the settings in development
 # posture: the production default would demand a secret key.
 DEV := SETU_ENV=development
@@ -20,6 +22,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
 
 ## demo: install, migrate and seed both nodes (Nepal, India), serve them with their workers
@@ -35,7 +41,7 @@ scenario: $(STAMP)
 	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo scenario $(DEMO_ARGS)
 
 ## test: install and run the whole test suite (DATABASE_URL selects PostgreSQL)
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m playwright --version >/dev/null
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,329 @@
+"""The engines that run the model: one SQL pipeline, DuckDB embedded (default) or Spark. Pure: no Django.
+
+Records are read into features (setu.tracing.linkage.features: in this process for DuckDB, on Spark's
+executors for Spark), and everything after that is SQL, the same text on both engines: the blocking
+rules' equi-joins (setu.tracing.linkage.blocking), each pair's comparison levels (the model's own SQL,
+setu.tracing.linkage.model), the level patterns that EM trains on, and the scored pairs. Only counts of
+level patterns come back to Python for EM, so training costs the same whatever the data's size. The
+interactive matcher runs the same comparison SQL in DuckDB on a few candidates (`score_candidates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+
+from setu.tracing.linkage.blocking import MAX_BLOCK, RULES
+from setu.tracing.linkage.features import FEATURE_NAMES, INTEGER_FEATURES, Features, read_record
+from setu.tracing.linkage.model import (
+    COMPARISONS,
+    TRAINING_SESSIONS,
+    Model,
+    combine_sessions,
+    em,
+    explanation_text,
+    probability,
+    u_from_random_pairs,
+)
+
+CHUNK = 50_000  # features loaded into DuckDB per insert
+RANDOM_SIDE = 1000  # u is measured on RANDOM_SIDE x RANDOM_SIDE random pairs (a million)
+GAMMAS = [f"g{i}" for i in range(len(COMPARISONS))]
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def sql_type(name: str) -> str:
+    return "BIGINT" if name in INTEGER_FEATURES else "STRING"
+
+
+def gamma_sql() -> str:
+    return ", ".join(f"{c.case_sql()} AS {g}" for c, g in zip(COMPARISONS, GAMMAS, strict=True))
+
+
+@dataclass
+class Result:
+    """Pairs at or above the threshold, best first: (left id, right id, probability, explanation)."""
+
+    pairs: list[tuple[str, str, float, str]]
+    model: Model
+    counts: dict[str, int] = field(default_factory=dict)  # blocked pairs, pairs out
+
+
+class SQLEngine(ABC):
+    """The pipeline, over tables `rid BIGINT, <features>` that a subclass knows how to make and query."""
+
+    sizes: dict[str, int]
+
+    @abstractmethod
+    def load(self, table: str, records: Iterable[Mapping[str, str]], *, today: dt.date,
+             progress: Progress = no_progress, total: int = 0) -> int:  # fmt: skip
+        """Read the records into features in `table` (rid = their order); returns how many."""
+
+    @abstractmethod
+    def materialise(self, name: str, sql: str) -> None:
+        """Keep the result of `sql` as table `name` for the following statements."""
+
+    @abstractmethod
+    def rows(self, sql: str) -> list[tuple]:
+        """Run `sql` and return its rows."""
+
+    @abstractmethod
+    def register(self, name: str, columns: dict[str, list], types: dict[str, str]) -> None:
+        """Make a small table of Python values (scored patterns) available as `name`."""
+
+    def close(self) -> None:
+        return None
+
+    def record_ids(self, table: str) -> list[str]:
+        return [row[0] for row in self.rows(f"SELECT record_id FROM {table} ORDER BY rid")]
+
+    # --- blocking and comparing ----------------------------------------------------------------------------------
+
+    def block(self, left: str, right: str, *, dedupe: bool, progress: Progress = no_progress) -> int:
+        """Blocked pairs with a bit for each rule that found them: table `pairs` (lid, rid, rules)."""
+        parts = []
+        for bit, rule in enumerate(RULES):
+            key_l, key_r = rule.sql("l"), rule.sql("r")
+            # Keys present on both sides, and shared by at most MAX_BLOCK records on either.
+            counted_l = f"SELECT {key_l} AS key, count(*) AS n FROM {left} l WHERE {key_l} IS NOT NULL GROUP BY 1"
+            if dedupe:
+                keys = f"SELECT key FROM ({counted_l}) a WHERE a.n <= {MAX_BLOCK}"
+            else:
+                counted_r = f"SELECT {key_r} AS key, count(*) AS n FROM {right} r WHERE {key_r} IS NOT NULL GROUP BY 1"
+                keys = (f"SELECT a.key FROM ({counted_l}) a JOIN ({counted_r}) b ON a.key = b.key "
+                        f"WHERE a.n <= {MAX_BLOCK} AND b.n <= {MAX_BLOCK}")  # fmt: skip
+            self.materialise(f"keys_{bit}", keys)
+            order = "AND l.rid < r.rid" if dedupe else ""
+            parts.append(f"""
+                SELECT l.rid AS lid, r.rid AS rid, {1 << bit} AS bit
+                FROM {left} l JOIN keys_{bit} k ON {key_l} = k.key
+                JOIN {right} r ON {key_r} = k.key {order}""")
+            progress("blocking", bit + 1, len(RULES) + 1)
+        self.materialise("pairs", f"SELECT lid, rid, bit_or(bit) AS rules FROM ({' UNION ALL '.join(parts)}) u "
+                                  "GROUP BY lid, rid")  # fmt: skip
+        progress("blocking", len(RULES) + 1, len(RULES) + 1)
+        return int(self.rows("SELECT count(*) FROM pairs")[0][0])
+
+    def compare(self, left: str, right: str) -> None:
+        """Each blocked pair's comparison levels: table `gammas` (lid, rid, rules, g0 ... gN)."""
+        self.materialise(
+            "gammas",
+            f"""
+            SELECT p.lid, p.rid, p.rules, {gamma_sql()}
+            FROM pairs p JOIN {left} l ON l.rid = p.lid JOIN {right} r ON r.rid = p.rid""",
+        )
+
+    def patterns(self, sql: str) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct level vectors and their counts from `sql` (which selects g0..gN, count)."""
+        found = self.rows(sql)
+        if not found:
+            return np.zeros((0, len(GAMMAS)), dtype=np.int64), np.zeros(0)
+        array = np.array(found, dtype=np.int64)
+        return array[:, :-1], array[:, -1].astype(float)
+
+    # --- training ------------------------------------------------------------------------------------------------
+
+    def train(self, left: str, right: str, model: Model, *, dedupe: bool) -> Model:
+        """u from random pairs, m by EM per session (model.TRAINING_SESSIONS), λ from the expected matches
+        among all blocked pairs. Call after `block` and `compare`."""
+        g = ", ".join(GAMMAS)
+        n_left, n_right = self.sizes[left], self.sizes[right]
+        # Every k-th record on each side (a systematic sample, the same on every engine), all pairs of them.
+        step_l, step_r = max(n_left // RANDOM_SIDE, 1), max(n_right // RANDOM_SIDE, 1)
+        patterns, counts = self.patterns(f"""
+            SELECT {g}, count(*) FROM (
+                SELECT {gamma_sql()} FROM
+                (SELECT * FROM {left} WHERE rid % {step_l} = 0 AND rid < {step_l * RANDOM_SIDE}) l,
+                (SELECT * FROM {right} WHERE rid % {step_r} = {step_r // 2} AND rid < {step_r * RANDOM_SIDE}) r
+                {"WHERE l.rid <> r.rid" if dedupe else ""}
+            ) s GROUP BY {g}""")
+        trained = Model(m=dict(model.m), u=u_from_random_pairs(patterns, counts, model), prior=model.prior)
+        sessions = []
+        for name, fixed in TRAINING_SESSIONS.items():
+            bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == name)
+            patterns, counts = self.patterns(f"SELECT {g}, count(*) FROM gammas WHERE rules & {bit} <> 0 GROUP BY {g}")
+            if len(patterns):
+                m, _share, expected = em(patterns, counts, trained, fixed=fixed)
+                sessions.append((name, m, expected))
+        trained.m = combine_sessions(trained, sessions)
+        trained = trained.monotone()
+        patterns, counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
+        expected = expected_matches(patterns, counts, trained)
+        possible = n_left * (n_left - 1) / 2 if dedupe else n_left * n_right
+        trained.prior = min(max(expected / max(possible, 1.0), 1e-9), 0.5)
+        trained.trained = {
+            "source": "em",
+            "on": dt.date.today().isoformat(),  # noqa: DTZ011
+            "records": [n_left] if dedupe else [n_left, n_right],
+            "blocked_pairs": int(counts.sum()),
+            "expected_matches": round(expected, 1),
+            "sessions": {name: round(weight, 1) for name, _m, weight in sessions},
+        }
+        return trained
+
+    # --- the whole run -------------------------------------------------------------------------------------------
+
+    def run(self, left: str, right: str, model: Model, *, dedupe: bool = False, train: bool = True,
+            threshold: float = 0.5, progress: Progress = no_progress) -> Result:  # fmt: skip
+        """Block, compare, (train,) score: the pairs at or above `threshold`, with their explanations."""
+        blocked = self.block(left, right, dedupe=dedupe, progress=progress)
+        progress("comparing", 0, 1)
+        self.compare(left, right)
+        g = ", ".join(GAMMAS)
+        patterns, _counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
+        progress("comparing", 1, 1)
+        if train and blocked:
+            progress("training", 0, 1)
+            model = self.train(left, right, model, dedupe=dedupe)
+            progress("training", 1, 1)
+        if not len(patterns):
+            return Result(pairs=[], model=model, counts={"blocked_pairs": 0, "pairs": 0})
+        probabilities = probability(model.weights(patterns))
+        keep = probabilities >= threshold
+        columns: dict[str, list] = {name: patterns[keep][:, i].tolist() for i, name in enumerate(GAMMAS)}
+        columns["probability"] = probabilities[keep].tolist()
+        columns["explanation"] = [explanation_text(model.explain(row)) for row in patterns[keep]]
+        types = {**dict.fromkeys(GAMMAS, "BIGINT"), "probability": "DOUBLE", "explanation": "STRING"}
+        self.register("scored", columns, types)
+        found = self.rows(f"""
+            SELECT l.record_id, r.record_id, s.probability, s.explanation
+            FROM gammas g JOIN scored s ON {" AND ".join(f"g.{x} = s.{x}" for x in GAMMAS)}
+            JOIN {left} l ON l.rid = g.lid JOIN {right} r ON r.rid = g.rid
+            ORDER BY s.probability DESC, l.record_id, r.record_id""")
+        pairs = [(a, b, float(p), text) for a, b, p, text in found]
+        return Result(pairs=pairs, model=model, counts={"blocked_pairs": blocked, "pairs": len(pairs)})
+
+
+def expected_matches(patterns: np.ndarray, counts: np.ndarray, model: Model, iterations: int = 100) -> float:
+    """How many of these pairs are matches, m and u held: EM on the match share alone."""
+    if not len(patterns):
+        return 0.0
+    base = model.weights(patterns) - model.prior_weight  # log2 Bayes factor of each pattern
+    share = 0.01
+    expected = 0.0
+    for _ in range(iterations):
+        odds = np.log2(share / (1 - share)) + base
+        posterior = 1.0 / (1.0 + np.power(2.0, -np.clip(odds, -1000, 1000)))
+        expected = float((posterior * counts).sum())
+        new_share = min(max(expected / counts.sum(), 1e-12), 1 - 1e-12)
+        if abs(new_share - share) < 1e-9:
+            break
+        share = new_share
+    return expected
+
+
+# --- DuckDB ------------------------------------------------------------------------------------------------------
+
+
+def _duck_type(kind: str) -> str:
+    return "VARCHAR" if kind == "STRING" else kind
+
+
+class DuckDBEngine(SQLEngine):
+    """One DuckDB database in memory (spilling to `temp_directory` when it must) per run."""
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None,
+                 temp_directory: str | None = None) -> None:  # fmt: skip
+        config: dict[str, str | bool | int | float | list[str]] = {
+            key: value
+            for key, value in (("threads", threads), ("memory_limit", memory_limit), ("temp_directory", temp_directory))
+            if value
+        }
+        self.con = duckdb.connect(config=config)
+        self.sizes = {}
+
+    def close(self) -> None:
+        self.con.close()
+
+    def load(self, table: str, records: Iterable[Mapping[str, str]], *, today: dt.date,
+             progress: Progress = no_progress, total: int = 0) -> int:  # fmt: skip
+        schema = ", ".join(["rid BIGINT"] + [f"{n} {_duck_type(sql_type(n))}" for n in FEATURE_NAMES])
+        self.con.execute(f"CREATE OR REPLACE TABLE {table} ({schema})")
+        count = 0
+        batch: list[Features] = []
+        for record in records:
+            batch.append(read_record(record, today=today))
+            if len(batch) >= CHUNK:
+                count = self._insert(table, batch, count)
+                progress(f"reading {table}", count, total)
+                batch = []
+        count = self._insert(table, batch, count)
+        progress(f"reading {table}", count, max(total, count))
+        self.sizes[table] = count
+        return count
+
+    def _insert(self, table: str, batch: list[Features], start: int) -> int:
+        if not batch:
+            return start
+        data = {"rid": np.arange(start, start + len(batch), dtype=np.int64)}
+        for name in FEATURE_NAMES:
+            data[name] = np.array([getattr(f, name) for f in batch], dtype=object)
+        self.con.register("_chunk", data)
+        casts = ", ".join(f"CAST({n} AS {_duck_type(sql_type(n))})" for n in FEATURE_NAMES)
+        self.con.execute(f"INSERT INTO {table} SELECT rid, {casts} FROM _chunk")
+        self.con.unregister("_chunk")
+        return start + len(batch)
+
+    def materialise(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def register(self, name: str, columns: dict[str, list], types: dict[str, str]) -> None:
+        data = {key: np.array(values, dtype=object) for key, values in columns.items()}
+        self.con.register(f"_{name}", data)
+        casts = ", ".join(f"CAST({key} AS {_duck_type(types[key])}) AS {key}" for key in columns)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} FROM _{name}")
+        self.con.unregister(f"_{name}")
+
+
+# --- interactive: one record, a few candidates, one query --------------------------------------------------------
+
+_local = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per thread (a connection is not shared between threads)."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect(config={"threads": 1})
+    return con
+
+
+def score_candidates(record: Features, candidates: list[Features],
+                     model: Model) -> list[tuple[Features, float, tuple[int, ...]]]:  # fmt: skip
+    """Score one record against candidates with the model's SQL: (candidate, probability, levels), best
+    first. For the interactive matcher: a few hundred candidates take a few milliseconds."""
+    if not candidates:
+        return []
+    con = _connection()
+    left = {name: np.array([getattr(record, name)], dtype=object) for name in FEATURE_NAMES}
+    right = {name: np.array([getattr(c, name) for c in candidates], dtype=object) for name in FEATURE_NAMES}
+    right["rid"] = np.arange(len(candidates), dtype=np.int64)
+    casts = ", ".join(f"CAST({n} AS {_duck_type(sql_type(n))}) AS {n}" for n in FEATURE_NAMES)
+    con.register("_l", left)
+    con.register("_r", right)
+    try:
+        found = con.execute(f"""
+            SELECT r.rid, {gamma_sql()}
+            FROM (SELECT {casts} FROM _l) l, (SELECT rid, {casts} FROM _r) r ORDER BY r.rid""").fetchall()
+    finally:
+        con.unregister("_l")
+        con.unregister("_r")
+    gammas = np.array([row[1:] for row in found], dtype=np.int64)
+    scores = probability(model.weights(gammas))
+    scored = [(candidates[row[0]], float(p), tuple(int(x) for x in row[1:]))
+              for row, p in zip(found, scores, strict=True)]  # fmt: skip
+    scored.sort(key=lambda item: -item[1])
+    return scored
