@@ -138,34 +138,42 @@ class SQLEngine(ABC):
         among all blocked pairs. Call after `block` and `compare`."""
         g = ", ".join(GAMMAS)
         n_left, n_right = self.sizes[left], self.sizes[right]
-        # Every k-th record on each side (a systematic sample, the same on every engine), all pairs of them.
-        step_l, step_r = max(n_left // RANDOM_SIDE, 1), max(n_right // RANDOM_SIDE, 1)
-        patterns, counts = self.patterns(f"""
+        random_patterns, random_counts = self.patterns(f"""
             SELECT {g}, count(*) FROM (
                 SELECT {gamma_sql()} FROM
-                (SELECT * FROM {left} WHERE rid % {step_l} = 0 AND rid < {step_l * RANDOM_SIDE}) l,
-                (SELECT * FROM {right} WHERE rid % {step_r} = {step_r // 2} AND rid < {step_r * RANDOM_SIDE}) r
+                (SELECT * FROM {left} WHERE {_sample("rid", n_left, 1)}) l,
+                (SELECT * FROM {right} WHERE {_sample("rid", n_right, 2)}) r
                 {"WHERE l.rid <> r.rid" if dedupe else ""}
             ) s GROUP BY {g}""")
-        trained = Model(m=dict(model.m), u=u_from_random_pairs(patterns, counts, model), prior=model.prior)
-        sessions = []
-        for name, fixed in TRAINING_SESSIONS.items():
+        session_patterns = {}
+        for name in TRAINING_SESSIONS:
             bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == name)
-            patterns, counts = self.patterns(f"SELECT {g}, count(*) FROM gammas WHERE rules & {bit} <> 0 GROUP BY {g}")
-            if len(patterns):
-                m, _share, expected = em(patterns, counts, trained, fixed=fixed)
-                sessions.append((name, m, expected))
-        trained.m = combine_sessions(trained, sessions)
-        trained = trained.monotone()
-        patterns, counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
-        expected = expected_matches(patterns, counts, trained)
+            session_patterns[name] = self.patterns(
+                f"SELECT {g}, count(*) FROM gammas WHERE rules & {bit} <> 0 GROUP BY {g}"
+            )
+        all_patterns, all_counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
         possible = n_left * (n_left - 1) / 2 if dedupe else n_left * n_right
-        trained.prior = min(max(expected / max(possible, 1.0), 1e-9), 0.5)
+        # u, then m by EM, then λ; u once more without the true matches among the random pairs, and again.
+        trained = Model(m=dict(model.m), u=dict(model.u), prior=model.prior)
+        sessions: list[tuple[str, dict[str, list[float]], float]] = []
+        expected = 0.0
+        for _round in range(2):
+            trained.u = u_from_random_pairs(random_patterns, random_counts, trained)
+            sessions = []
+            for name, fixed in TRAINING_SESSIONS.items():
+                found, counted = session_patterns[name]
+                if len(found):
+                    m, _share, session_expected = em(found, counted, trained, fixed=fixed)
+                    sessions.append((name, m, session_expected))
+            trained.m = combine_sessions(trained, sessions)
+            trained = trained.monotone()
+            expected = expected_matches(all_patterns, all_counts, trained)
+            trained.prior = min(max(expected / max(possible, 1.0), 1e-9), 0.5)
         trained.trained = {
             "source": "em",
             "on": dt.date.today().isoformat(),  # noqa: DTZ011
             "records": [n_left] if dedupe else [n_left, n_right],
-            "blocked_pairs": int(counts.sum()),
+            "blocked_pairs": int(all_counts.sum()),
             "expected_matches": round(expected, 1),
             "sessions": {name: round(weight, 1) for name, _m, weight in sessions},
         }
@@ -202,6 +210,18 @@ class SQLEngine(ABC):
             ORDER BY s.probability DESC, l.record_id, r.record_id""")
         pairs = [(a, b, float(p), text) for a, b, p, text in found]
         return Result(pairs=pairs, model=model, counts={"blocked_pairs": blocked, "pairs": len(pairs)})
+
+
+_HASH_MODULUS = 1_000_003  # a prime
+
+
+def _sample(column: str, size: int, stream: int) -> str:
+    """About RANDOM_SIDE of `size` rows, chosen by an integer hash of the row number: the same rows on every
+    engine, and unrelated to the order of the file (two files listing the same people in the same order
+    would make a systematic sample pick true pairs)."""
+    multiplier = (2_654_435_761, 2_246_822_519, 3_266_489_917)[stream]
+    cut = max(1, _HASH_MODULUS * RANDOM_SIDE // max(size, 1))
+    return f"(({column} + {stream * 7919}) * {multiplier}) % {_HASH_MODULUS} < {cut}"
 
 
 def expected_matches(patterns: np.ndarray, counts: np.ndarray, model: Model, iterations: int = 100) -> float:

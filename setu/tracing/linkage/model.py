@@ -293,8 +293,11 @@ def explanation_text(contributions: list[Contribution]) -> str:
 
 
 def u_from_random_pairs(patterns: np.ndarray, counts: np.ndarray, model: Model) -> dict[str, list[float]]:
-    """u per level from the level counts of random pairs (almost all of them non-matches). A level never
-    seen keeps a floor of half a pair, so a rare agreement is strong evidence but never infinite."""
+    """u per level from the level counts of random pairs. Random pairs include a few true matches (a share
+    λ of them, with levels distributed as m): their part, λ·m, is taken out of what was seen, which
+    matters for sharp fields when λ is not tiny (every record of one file has its match in the other). A
+    level never seen keeps a floor of half a pair, so a rare agreement is strong evidence but never
+    infinite. With no information on a field the model's own u stays."""
     u = {}
     for i, comparison in enumerate(COMPARISONS):
         tally = np.zeros(comparison.size)
@@ -303,7 +306,11 @@ def u_from_random_pairs(patterns: np.ndarray, counts: np.ndarray, model: Model) 
         if informative < 1:
             u[comparison.name] = list(model.u[comparison.name])
             continue
-        smoothed = np.maximum(tally[1:], 0.5) / max(informative, 1.0)
+        seen = tally[1:] / informative
+        m = np.asarray(model.m[comparison.name][1:], dtype=float)
+        share = min(model.prior, 0.5)
+        corrected = (seen - share * m) / (1 - share)
+        smoothed = np.maximum(corrected, 0.5 / informative)
         u[comparison.name] = [1.0, *(smoothed / smoothed.sum()).tolist()]
     return u
 
