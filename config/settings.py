@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "setu.exchange",
     "setu.interceptions",
     "setu.prevention",
+    "setu.tracing",
     "setu.web",
 ]
 
@@ -302,6 +303,9 @@ SPECTACULAR_SETTINGS = {
         "AliasKindEnum": "setu.people.models.PersonAlias.Kind",
         "PhoneKindEnum": "setu.people.models.PhoneNumber.Kind",
         "RelationKindEnum": "setu.people.models.Relation.Kind",
+        # A case's status kept its name when missing-person reports brought a second "status".
+        "StatusEnum": "setu.cases.choices.CaseStatus",
+        "MissingReportStatusEnum": "setu.tracing.models.Status",
     },
 }
 

@@ -10,6 +10,7 @@ api_v1: list = [
     path("", include("setu.people.api_urls")),
     path("", include("setu.cases.api_urls")),
     path("", include("setu.geo.api_urls")),
+    path("", include("setu.tracing.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("exchange/", include("setu.exchange.urls")),
     path("interceptions/", include("setu.interceptions.urls")),
     path("prevention/", include("setu.prevention.urls")),
+    path("tracing/", include("setu.tracing.urls")),
     path("", include("setu.web.urls")),
 ]
 

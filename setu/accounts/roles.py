@@ -69,6 +69,12 @@ class Permission(StrEnum):
     # Prevention by local governments and NGOs: awareness activities and community vigilance reports.
     PREVENTION_VIEW = "prevention.view"
     PREVENTION_RECORD = "prevention.record"
+    # Missing-person reports (setu.tracing): the report, the missing person's record it names, its status.
+    # A "restricted" report (the family suspects someone close) reaches only the reporting organisation and
+    # node-wide grants, whatever the scope below says.
+    TRACING_VIEW = "tracing.view"
+    TRACING_RECORD = "tracing.record"  # register a report, edit it, mark her found or close it
+    MATCH_REVIEW = "tracing.match_review"  # confirm or reject a candidate match (the review queue, to come)
 
 
 class Scope(StrEnum):
@@ -101,26 +107,45 @@ SUPERVISOR_ROLES = frozenset({"shelter_manager", "cwc_member"})
 # Prevention work is public-interest, not about survivors: the district's bodies see each other's.
 _PREVENTION = {Permission.PREVENTION_VIEW: Scope.JURISDICTION, Permission.PREVENTION_RECORD: Scope.ORGANISATION}
 
+# Missing persons: the bodies of the district where she was last seen or lives see the report; each
+# organisation registers and keeps its own reports; those who care for rescued people review the matches.
+_TRACING = {
+    Permission.TRACING_VIEW: Scope.JURISDICTION,
+    Permission.TRACING_RECORD: Scope.ORGANISATION,
+    Permission.MATCH_REVIEW: Scope.JURISDICTION,
+}
+
 ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
     Role.BORDER_MONITOR: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.ORGANISATION,
                           Permission.PERSON_PHOTO_VIEW: Scope.ORGANISATION, Permission.CASE_VIEW: Scope.ORGANISATION,
                           Permission.CASE_WORK: Scope.ORGANISATION, Permission.CASE_SENSITIVE: Scope.ORGANISATION,
                           Permission.INTERCEPTION_VIEW: Scope.ORGANISATION,
                           Permission.INTERCEPTION_RECORD: Scope.ORGANISATION,
-                          Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION},
+                          Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION,
+                          # Monitors look a traveller up in their own organisation's reports at the desk;
+                          # matches are reviewed by those who care for the people rescued, not at the desk.
+                          Permission.TRACING_VIEW: Scope.ORGANISATION, Permission.TRACING_RECORD: Scope.ORGANISATION},
     # Police (and the border forces) stop people too, and take the referrals of the district's posts.
     Role.POLICE_OFFICER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION,
-                          Permission.INTERCEPTION_RECORD: Scope.ORGANISATION, Permission.HOTSPOT_VIEW: Scope.NODE},
-    Role.CASEWORKER: dict(_FRONTLINE),
+                          Permission.INTERCEPTION_RECORD: Scope.ORGANISATION, Permission.HOTSPOT_VIEW: Scope.NODE,
+                          **_TRACING},
+    Role.CASEWORKER: {**_FRONTLINE, **_TRACING},
     # Transit homes receive the people placed with them by the district's posts.
-    Role.SHELTER_MANAGER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION},
-    Role.CWC_MEMBER: dict(_FRONTLINE),
-    Role.LOCAL_GOVERNMENT_OFFICER: {**_FRONTLINE, Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION},
-    # Focal points of ministries and embassies act for the whole country.
+    Role.SHELTER_MANAGER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION, **_TRACING},
+    Role.CWC_MEMBER: {**_FRONTLINE, **_TRACING},
+    # Local governments take reports from families (a ward office) but do not review matches.
+    Role.LOCAL_GOVERNMENT_OFFICER: {**_FRONTLINE, Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION,
+                                    Permission.TRACING_VIEW: Scope.JURISDICTION,
+                                    Permission.TRACING_RECORD: Scope.ORGANISATION},
+    # Focal points of ministries and embassies act for the whole country. They see every report and review
+    # matches node-wide; they register reports (an embassy's of nationals missing abroad) and keep their own,
+    # but do not edit other agencies' reports: a report's status is its reporting organisation's to change.
     Role.FOCAL_POINT: {**_FRONTLINE, Permission.PERSON_VIEW: Scope.NODE, Permission.PERSON_PHOTO_VIEW: Scope.NODE,
                        Permission.CASE_VIEW: Scope.NODE, Permission.CASE_WORK: Scope.NODE,
                        Permission.CASE_SENSITIVE: Scope.NODE, Permission.INTERCEPTION_VIEW: Scope.NODE,
-                       Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE},
+                       Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE,
+                       Permission.TRACING_VIEW: Scope.NODE, Permission.TRACING_RECORD: Scope.ORGANISATION,
+                       Permission.MATCH_REVIEW: Scope.NODE},
     # Prosecutors see the cases of their district (survivors as witnesses) but do not work them.
     Role.PROSECUTOR: {
         Permission.PERSON_VIEW: Scope.JURISDICTION,

@@ -50,6 +50,11 @@ ACTION_LABELS = {
     "case.sensitive_read": _("Read sensitive notes"),
     "interception.alert_send": _("Sent an interception alert across the border"),
     "interception.alert_acknowledge": _("Acted on an interception alert from across the border"),
+    "tracing.report_create": _("Registered a missing-person report"),
+    "tracing.report_update": _("Changed a missing-person report"),
+    "tracing.report_status": _("Changed a missing-person report's status"),
+    "tracing.report_view": _("Opened a missing-person report"),
+    "tracing.report_search": _("Searched missing-person reports"),
 }
 
 
@@ -84,6 +89,10 @@ def dashboard_for(user) -> dict:
         from setu.interceptions.alerts import alert_open_count_for
 
         context["interception_alert_count"] = alert_open_count_for(user)
+    if policy.has_permission(user, Permission.TRACING_VIEW):
+        from setu.tracing.selectors import open_report_count_for
+
+        context["missing_open_count"] = open_report_count_for(user)
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
 

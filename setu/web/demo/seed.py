@@ -14,8 +14,8 @@ name "seed_demo". Everything else goes through the services, with the administra
 organisations and logins, the frontline user who would register a person as actor for the people, and
 for the cases the login whose role the SOP names for each step. When cases were added, one deadline sweep
 runs, as the node's scheduler would, so the demo opens with its escalations. Then, when asked for, a year of
-border interceptions (setu.web.demo.interceptions), and the prevention work of a local government and an NGO
-(setu.prevention.demo).
+border interceptions (setu.web.demo.interceptions), the prevention work of a local government and an NGO
+(setu.prevention.demo) and, when asked for, eighteen months of missing-person reports (setu.web.demo.tracing).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from setu.web.demo.agencies import DEMO_PASSWORD, NATIONWIDE, DemoOrganisation
 from setu.web.demo.cases import DEFAULT_CASES, seed_cases
 from setu.web.demo.interceptions import seed_interceptions
 from setu.web.demo.names import REFERENCE_DATE, SyntheticPerson, generate_persons
+from setu.web.demo.tracing import seed_missing_reports
 
 DEFAULT_PERSONS = 300
 SEED_ACTOR = "seed_demo"
@@ -82,6 +83,7 @@ class SeedReport:
     sweep: SweepResult | None = None  # the deadline sweep run after adding cases
     interceptions_created: int = 0
     prevention_created: int = 0  # awareness activities and vigilance reports
+    missing_reports_created: int = 0
     # Place names of the demo data that the gazetteer does not know (should stay empty; tests check it).
     unknown_places: set[str] = field(default_factory=set)
 
@@ -98,6 +100,8 @@ class SeedReport:
             text += f"; {self.interceptions_created} border interceptions over the last 12 months"
         if self.prevention_created:
             text += f"; {self.prevention_created} prevention records (awareness activities, vigilance reports)"
+        if self.missing_reports_created:
+            text += f"; {self.missing_reports_created} missing-person reports over the last 18 months"
         if not (
             self.places_created
             or self.organisations_created
@@ -106,6 +110,7 @@ class SeedReport:
             or self.cases_created
             or self.interceptions_created
             or self.prevention_created
+            or self.missing_reports_created
         ):
             text = "already seeded, nothing to add"
         if self.unknown_places:
@@ -146,12 +151,19 @@ class _Places:
 
 
 def seed_demo(
-    *, persons: int = DEFAULT_PERSONS, cases: int = DEFAULT_CASES, interceptions: int = 0, node: str | None = None
+    *,
+    persons: int = DEFAULT_PERSONS,
+    cases: int = DEFAULT_CASES,
+    interceptions: int = 0,
+    missing_reports: int = 0,
+    node: str | None = None,
 ) -> SeedReport:
     """Load the gazetteer, then add what is missing of the node's demo organisations, logins, SOP, people and
     cases (at most `cases`, and no more than there are people to be their survivors), a year of border
     interceptions (`interceptions` of them, if the node has none yet; the commands ask for
-    DEFAULT_INTERCEPTIONS, a direct call for none, as they add thousands of people) and prevention work."""
+    DEFAULT_INTERCEPTIONS, a direct call for none, as they add thousands of people), prevention work, and
+    `missing_reports` missing-person reports if the node has none yet (the command asks for the node's
+    default, setu.web.demo.tracing.DEFAULT_MISSING_REPORTS; a direct call for none)."""
     if not settings.SETU_DEMO:
         raise DemoSeedRefusedError(
             "Demo data is only seeded on a demo node (SETU_DEMO=1): it creates logins with a published password."
@@ -174,6 +186,9 @@ def seed_demo(
             node=node, count=interceptions, users=users, organisations=organisations
         )
         report.prevention_created = _seed_prevention(node, organisations)
+        report.missing_reports_created = seed_missing_reports(
+            node=node, users=users, organisations=organisations, persons=persons, count=missing_reports
+        )
     return report
 
 

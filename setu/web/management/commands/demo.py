@@ -180,6 +180,11 @@ class Command(BaseCommand):
             "--interceptions", type=int, default=DEFAULT_INTERCEPTIONS,
             help="Border interceptions over the last 12 months to seed on each node (when it has none yet).",
         )  # fmt: skip
+        parser.add_argument(
+            "--missing-reports", type=int, default=None,
+            help="Missing-person reports over the last 18 months to seed on each node (when it has none yet; "
+                 "default 60 on the Nepal node, 15 on the India node).",
+        )  # fmt: skip
         parser.add_argument("--web-workers", type=int, default=2, help="Gunicorn workers per node.")
         parser.add_argument(
             "--startup-timeout", type=float, default=60.0, help="Seconds to wait for each node to answer /health/."
@@ -228,6 +233,8 @@ class Command(BaseCommand):
             raise CommandError("The Nepal and India nodes need different ports.")
         if nodes[0].database_url == nodes[1].database_url:
             raise CommandError("The two nodes must not share a database: give each its own (they are sovereign).")
+        if (options["missing_reports"] or 0) < 0:
+            raise CommandError("--missing-reports must be zero or more.")
         for option in ("persons", "cases", "interceptions"):
             if options[option] < 0:
                 raise CommandError(f"--{option} must be zero or more.")
@@ -269,8 +276,10 @@ class Command(BaseCommand):
             return
         self.stdout.write("Seeding the demo data of both nodes (a first seed takes a while) …")
         self.stdout.flush()
-        seed = ("seed_demo", "--persons", str(options["persons"]), "--cases", str(options["cases"]),
-                "--interceptions", str(options["interceptions"]))  # fmt: skip
+        seed: tuple[str, ...] = ("seed_demo", "--persons", str(options["persons"]), "--cases",
+                                 str(options["cases"]), "--interceptions", str(options["interceptions"]))  # fmt: skip
+        if options["missing_reports"] is not None:
+            seed += ("--missing-reports", str(options["missing_reports"]))
         if not self._steps(supervisor, nodes, cwd, *seed):
             return
         if not self._peer(supervisor, nodes, cwd):

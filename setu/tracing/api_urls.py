@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from setu.tracing import api
+
+router = SimpleRouter()
+router.register("tracing/reports", api.MissingReportViewSet, basename="missing-report")
+
+urlpatterns = router.urls

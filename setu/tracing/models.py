@@ -1,0 +1,144 @@
+"""Missing-person reports: a family (or a teacher, a neighbour, the police) says that someone is missing;
+an organisation registers the report, with the missing person's record (setu.people), who reported her and
+how they are related, when and where she was last seen, what happened, the police or hotline reference, and
+who may see it. The report stays open until she is found or it is closed.
+
+Models hold data rules only. Writes go through `setu.tracing.services`, reads through `selectors`. The
+matching of reports against rescued and intercepted people, its review queue and the cross-border alerts are
+not built yet (README.md, "What comes next").
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from setu.core.models import PublicIdModel
+
+
+class ReporterRelation(models.TextChoices):
+    """Who reported her, as related to the missing person."""
+
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    PARENT = "parent", _("Parent or guardian")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    SPOUSE = "spouse", _("Husband or wife")
+    NEIGHBOUR = "neighbour", _("Neighbour or friend")
+    TEACHER = "teacher", _("Teacher")
+    POLICE = "police", _("Police")
+    NGO_WORKER = "ngo_worker", _("NGO worker")
+    SELF = "self", _("The person herself (e.g. after escaping)")
+    OTHER = "other", _("Other")
+
+
+class ReferenceKind(models.TextChoices):
+    """Where the report was also made: the police, a hotline, a national tracing portal."""
+
+    POLICE = "police", _("Police report (FIR)")
+    NCRC_104 = "ncrc_104", _("NCRC 104 missing-child hotline (Nepal)")
+    CHILDLINE = "childline", _("Childline 1098 or emergency 112 (India)")
+    NGO = "ngo", _("NGO register")
+    TRACKCHILD = "trackchild", _("Khoya-Paya / TrackChild portal (India)")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", pgettext_lazy("missing-person report", "Open")
+    FOUND = "found", pgettext_lazy("missing-person report", "Found")
+    CLOSED = "closed", pgettext_lazy("missing-person report", "Closed")
+
+
+class Visibility(models.TextChoices):
+    STANDARD = "standard", _("Standard: the organisations whose work reaches the report")
+    RESTRICTED = "restricted", _("Restricted: only the reporting organisation (and node-wide focal points)")
+
+
+class MissingReportCounter(models.Model):
+    """The last report number given out per year on this node."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class MissingReport(PublicIdModel):
+    """One report that a person is missing. Numbered `NP-MPR-2026-000123` per node and year, with no gaps."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="missing_reports",
+                                     verbose_name=_("reporting organisation"))  # fmt: skip
+    # The missing person, a person record (her names, sex, birth, parents, home, phones, photos).
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="missing_reports",
+                               verbose_name=_("missing person"))  # fmt: skip
+
+    reporter_name = models.CharField(_("reported by"), max_length=200)
+    reporter_relation = models.CharField(_("relation to her"), max_length=16, choices=ReporterRelation.choices)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)  # E.164
+    reported_on = models.DateField(_("reported on"))
+
+    last_seen_on = models.DateField(_("last seen on"))
+    last_seen_time = models.TimeField(_("last seen at (time)"), null=True, blank=True)
+    last_seen_place = models.CharField(_("last seen at (place)"), max_length=300, blank=True)
+    last_seen_district = models.ForeignKey("geo.District", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("district last seen in"))  # fmt: skip
+    last_seen_local_level = models.ForeignKey(
+        "geo.LocalLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality / rural municipality last seen in"),
+    )  # fmt: skip
+    circumstances = models.TextField(_("circumstances"), max_length=4000, blank=True)
+
+    reference_kind = models.CharField(_("also reported to"), max_length=16, choices=ReferenceKind.choices, blank=True)
+    reference = models.CharField(_("reference (FIR, complaint or call number)"), max_length=100, blank=True)
+
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    status_note = models.TextField(_("status note"), max_length=2000, blank=True)
+    found_at = models.DateTimeField(_("found at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                          blank=True, related_name="+")  # fmt: skip
+
+    visibility = models.CharField(_("who may see it"), max_length=12, choices=Visibility.choices,
+                                  default=Visibility.STANDARD)  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("missing-person report")
+        verbose_name_plural = _("missing-person reports")
+        indexes = [
+            models.Index(fields=["status", "reported_on"], name="tracing_report_status"),
+            models.Index(fields=["organisation", "reported_on"], name="tracing_report_org"),
+            models.Index(fields=["last_seen_district", "reported_on"], name="tracing_report_district"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_seen_on__lte=F("reported_on")),
+                                   name="tracing_report_seen_before_reported",
+                                   violation_error_message=_("She cannot be last seen after the report was made.")),
+            models.CheckConstraint(condition=Q(last_seen_local_level__isnull=True)
+                                   | Q(last_seen_district__isnull=False),
+                                   name="tracing_report_local_level_needs_district"),
+            models.CheckConstraint(condition=Q(reporter_phone="") | Q(reporter_phone__regex=r"^\+[1-9][0-9]{1,14}$"),
+                                   name="tracing_report_phone_e164"),
+            # Found has its time; closed has its time; open has neither (reopening clears them).
+            models.CheckConstraint(
+                condition=(Q(status=Status.OPEN, found_at__isnull=True, closed_at__isnull=True)
+                           | Q(status=Status.FOUND, found_at__isnull=False, closed_at__isnull=True)
+                           | Q(status=Status.CLOSED, closed_at__isnull=False)),
+                name="tracing_report_status_times",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.visibility == Visibility.RESTRICTED

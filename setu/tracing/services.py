@@ -1,0 +1,481 @@
+"""Writes on missing-person reports: register one (with the missing person's record, found or created through
+setu.people's services, and her photo), edit it, change its status. Each is one transaction, checks access
+first (the same audited 404 as a missing record), writes its audit events (names of fields, never values)
+and validates everything before writing: bad input raises one ValidationError listing every problem, keyed
+by field, and nothing is written.
+
+Who may write (setu.accounts.roles): TRACING_RECORD registers a report for one of the actor's own
+organisations, and edits and changes the status of the reports its grant reaches (the organisation's own).
+The missing person, when new, is registered for the same organisation (PERSON_CREATE); an existing person
+must be one the actor may see (PERSON_VIEW).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from setu.accounts import policy
+from setu.accounts.models import Organisation
+from setu.accounts.roles import Permission
+from setu.audit.services import audit_record
+from setu.core.enums import Gender
+from setu.geo.models import District, LocalLevel
+from setu.people import services as people
+from setu.people.models import BirthPrecision, Nationality, Person, PersonAlias, Relation
+from setu.people.selectors import person_can_edit
+from setu.tracing import selectors
+from setu.tracing.models import (
+    MissingReport,
+    MissingReportCounter,
+    ReferenceKind,
+    ReporterRelation,
+    Status,
+    Visibility,
+)
+
+REPORT_OBJECT_TYPE = selectors.REPORT_OBJECT_TYPE
+# Report dates before this are typing slips (or a Bikram Sambat date typed as AD).
+EARLIEST = dt.date(1950, 1, 1)
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+MAX_AGE = 120
+
+# The fields of a report that `report_update` changes (the organisation, the person and the number are set once).
+REPORT_FIELDS = (
+    "reporter_name",
+    "reporter_relation",
+    "reporter_phone",
+    "reported_on",
+    "last_seen_on",
+    "last_seen_time",
+    "last_seen_place",
+    "last_seen_district",
+    "last_seen_local_level",
+    "circumstances",
+    "reference_kind",
+    "reference",
+    "visibility",
+)
+_ONE_LINE = ("reporter_name", "last_seen_place", "reference")
+_LENGTHS = {"reporter_name": 200, "last_seen_place": 300, "reference": 100, "circumstances": 4000}
+_FOREIGN_KEYS = ("last_seen_district", "last_seen_local_level")
+# A person service's field, as the report's form calls it.
+_PERSON_FIELDS = {"phones": "phone", "aliases": "other_name", "age_estimate": "age", "age_estimated_on": "age",
+                  "birth_precision": "birth_date", "location_district": "last_seen_district"}  # fmt: skip
+
+
+# --- what a form gives -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MissingPersonEntry:
+    """The missing person: an existing record (`person`), or the details of a new one as her family gives them."""
+
+    person: Person | None = None
+    full_name: str = ""  # in Devanagari or Latin letters, as given
+    other_name: str = ""  # her name in the other script, or another spelling: kept as an alias
+    gender: str = ""
+    birth_date: dt.date | None = None
+    birth_calendar: str = ""  # the calendar the birth date was typed in: "AD" or "BS"
+    age: int | None = None  # her age when last seen, when the birth date is not known
+    nationality: str = ""
+    father_name: str = ""
+    mother_name: str = ""
+    home_district: District | None = None
+    home_local_level: LocalLevel | None = None
+    home_ward: int | None = None
+    home_address: str = ""
+    phone: str = ""
+
+
+@dataclass
+class ReportEntry:
+    person: MissingPersonEntry
+    reporter_name: str = ""
+    reporter_relation: str = ""
+    reporter_phone: str = ""
+    reported_on: dt.date | None = None  # None: today
+    last_seen_on: dt.date | None = None
+    last_seen_time: dt.time | None = None
+    last_seen_place: str = ""
+    last_seen_district: District | None = None
+    last_seen_local_level: LocalLevel | None = None  # implies its district
+    circumstances: str = ""
+    reference_kind: str = ""
+    reference: str = ""
+    visibility: str = Visibility.STANDARD
+    organisation: Organisation | None = None  # needed only when the actor registers for several
+    photo: Any = None  # an uploaded file: stored on the person by setu.people (checked, re-encoded, no EXIF)
+
+
+# --- the hook for matching -------------------------------------------------------------------------------------
+
+
+def on_report_saved(report: MissingReport) -> None:
+    """Called after a report is created, edited or its status changed, once that is committed: the place where
+    matching will start (find the candidate records of rescued and intercepted people for an open report, put
+    them in the review queue, and withdraw a found or closed report's candidates).
+
+    Not built yet: matching, the review queue and cross-border alerts come later (README.md, "What comes
+    next"). It does nothing on purpose; fill it in, do not move the calls."""
+
+
+def _saved(report: MissingReport) -> None:
+    transaction.on_commit(lambda: on_report_saved(report))
+
+
+# --- access ----------------------------------------------------------------------------------------------------
+
+
+def _organisation(actor, organisation: Organisation | None, errors: dict[str, list[str]]) -> Organisation | None:
+    """The organisation that registers the report: the actor's own (one of them, when several)."""
+    grant = policy.require(actor, Permission.TRACING_RECORD, object_type=REPORT_OBJECT_TYPE)
+    if organisation is None:
+        if len(grant.organisation_ids) != 1:
+            errors["organisation"] = [_("Choose the organisation that registers this report.")]
+            return None
+        return Organisation.objects.get(pk=next(iter(grant.organisation_ids)))
+    # Registering is always for one's own organisation: a district in the actor's jurisdiction is not enough.
+    if organisation.pk not in grant.organisation_ids:
+        errors["organisation"] = [_("You cannot register reports for this organisation.")]
+        return None
+    return organisation
+
+
+def _require_record(actor, report: MissingReport) -> None:
+    if not selectors.report_can_record(actor, report):
+        policy.deny(actor, Permission.TRACING_RECORD.value, object_type=REPORT_OBJECT_TYPE,
+                    object_id=str(report.public_id))  # fmt: skip
+
+
+def _require_person_view(actor, person: Person) -> None:
+    grant = policy.grants(actor, Permission.PERSON_VIEW)
+    if not grant.covers(organisation_id=person.organisation_id, district_id=person.location_district_id):
+        policy.deny(
+            actor, Permission.TRACING_RECORD.value, object_type="people.person", object_id=str(person.public_id)
+        )
+
+
+# --- validation ------------------------------------------------------------------------------------------------
+
+
+def _add(errors: dict[str, list[str]], name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    """Add another check's problems, keeping ours where both speak of the same field (ours say it better)."""
+    for name, messages in more.items():
+        if name not in errors:
+            errors[name] = list(messages)
+
+
+def _tidy(values: dict[str, Any]) -> None:
+    for name in _ONE_LINE:
+        if name in values:
+            values[name] = " ".join(str(values[name] or "").split())
+    if "circumstances" in values:
+        values["circumstances"] = str(values["circumstances"] or "").strip()
+    if "reporter_phone" in values:
+        values["reporter_phone"] = str(values["reporter_phone"] or "").strip()
+
+
+def _date_problems(name: str, value: dt.date | None, today: dt.date, errors: dict[str, list[str]]) -> None:
+    if value is None:
+        return
+    if value > today:
+        _add(errors, name, _("The date cannot be in the future."))
+    elif value < EARLIEST:
+        _add(errors, name, _("The date is before 1950: check the year (a Bikram Sambat date must be entered as BS)."))
+
+
+def _report_problems(values: dict[str, Any], now: dt.datetime) -> dict[str, list[str]]:
+    """The report's own fields: tidied in place (the local level's district filled in), and their problems."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate(now)
+    _tidy(values)
+    if not values["reporter_name"]:
+        _add(errors, "reporter_name", _("Give the name of the person who reports her missing."))
+    if not values["reporter_relation"]:
+        _add(errors, "reporter_relation", _("Say how the person reporting is related to her."))
+    elif values["reporter_relation"] not in ReporterRelation.values:
+        _add(errors, "reporter_relation", _("Unknown choice: %(value)s.") % {"value": values["reporter_relation"]})
+    if values["reporter_phone"]:
+        try:
+            values["reporter_phone"] = people.normalise_phone_or_error(values["reporter_phone"], field="reporter_phone")
+        except ValidationError as exc:
+            _merge(errors, exc.message_dict)
+    if values["reported_on"] is None:
+        _add(errors, "reported_on", _("Give the date of the report."))
+    if values["last_seen_on"] is None:
+        _add(errors, "last_seen_on", _("Give the date she was last seen."))
+    _date_problems("reported_on", values["reported_on"], today, errors)
+    _date_problems("last_seen_on", values["last_seen_on"], today, errors)
+    seen, reported, time = values["last_seen_on"], values["reported_on"], values["last_seen_time"]
+    if seen is not None and reported is not None and seen > reported and "last_seen_on" not in errors:
+        _add(errors, "last_seen_on", _("She cannot be last seen after the report was made."))
+    if (
+        seen == today
+        and time is not None
+        and timezone.make_aware(dt.datetime.combine(seen, time)) > now + CLOCK_TOLERANCE
+    ):
+        _add(errors, "last_seen_time", _("The time cannot be in the future."))
+    district, local_level = values["last_seen_district"], values["last_seen_local_level"]
+    if local_level is not None:
+        if district is None:
+            values["last_seen_district"] = district = local_level.district
+        elif local_level.district_id != district.pk:
+            _add(errors, "last_seen_local_level",
+                 _("%(place)s is not in the district chosen.") % {"place": local_level.name})  # fmt: skip
+    if values["reference_kind"] and values["reference_kind"] not in ReferenceKind.values:
+        _add(errors, "reference_kind", _("Unknown choice: %(value)s.") % {"value": values["reference_kind"]})
+    if values["visibility"] not in Visibility.values:
+        _add(errors, "visibility", _("Choose who may see the report."))
+    for name, limit in _LENGTHS.items():
+        if len(values[name]) > limit:
+            _add(errors, name, _("At most %(limit)s characters.") % {"limit": limit})
+    return errors
+
+
+def _birth(entry: MissingPersonEntry, seen_on: dt.date | None, today: dt.date) -> dict[str, Any]:
+    """person_create's birth arguments: the date if the family knows it, else her age when last seen."""
+    if entry.birth_date is not None:
+        calendar = entry.birth_calendar if entry.birth_calendar in ("AD", "BS") else "AD"
+        return {"birth_precision": BirthPrecision.EXACT, "birth_date": entry.birth_date, "birth_calendar": calendar}
+    if entry.age is not None:
+        on = min(seen_on, today) if seen_on is not None and seen_on >= EARLIEST else today
+        return {"birth_precision": BirthPrecision.ESTIMATED, "age_estimate": entry.age, "age_estimated_on": on}
+    return {"birth_precision": BirthPrecision.UNKNOWN}
+
+
+def _person_problems(entry: MissingPersonEntry, values: dict[str, Any], today: dt.date) -> dict[str, list[str]]:
+    """The missing person's details, for a new record (setu.people checks the rest when it registers her)."""
+    errors: dict[str, list[str]] = {}
+    if entry.person is not None:
+        birth = entry.person.birth_date if entry.person.birth_precision == BirthPrecision.EXACT else None
+    else:
+        if not " ".join(entry.full_name.split()):
+            _add(errors, "full_name", _("Give her name (in Devanagari or Latin letters)."))
+        if entry.gender not in Gender.values or entry.gender == Gender.NOT_SPECIFIED:
+            _add(errors, "gender", _("Choose her sex / gender."))
+        if entry.age is not None and not 0 <= entry.age <= MAX_AGE:
+            _add(errors, "age", _("The age must be between 0 and 120."))
+        if entry.nationality and entry.nationality not in Nationality.values:
+            _add(errors, "nationality", _("Unknown choice: %(value)s.") % {"value": entry.nationality})
+        for name in ("full_name", "other_name", "father_name", "mother_name"):
+            if len(getattr(entry, name)) > 200:
+                _add(errors, name, _("At most %(limit)s characters.") % {"limit": 200})
+        if entry.phone:
+            try:
+                people.normalise_phone_or_error(entry.phone, field="phone")
+            except ValidationError as exc:
+                _merge(errors, exc.message_dict)
+        birth = entry.birth_date
+    seen = values["last_seen_on"]
+    if birth is not None and seen is not None and seen < birth and "last_seen_on" not in errors:
+        _add(errors, "last_seen_on", _("She cannot be last seen before she was born."))
+    return errors
+
+
+def _location(entry: MissingPersonEntry, values: dict[str, Any], organisation: Organisation | None) -> District | None:
+    """Where a new person record is placed (Person.location_district, which scopes who sees it): where she was
+    last seen, else her home district, else the district of the reporting organisation if it has only one."""
+    if values["last_seen_district"] is not None:
+        return values["last_seen_district"]
+    if entry.home_district is not None:
+        return entry.home_district
+    if entry.home_local_level is not None:
+        return entry.home_local_level.district
+    if organisation is not None:
+        districts = list(organisation.districts.all()[:2])
+        if len(districts) == 1:
+            return districts[0]
+    return None
+
+
+def _photo_problems(actor, entry: ReportEntry, errors: dict[str, list[str]]) -> None:
+    if entry.photo is None:
+        return
+    existing = entry.person.person
+    if existing is not None and not person_can_edit(actor, existing):
+        _add(errors, "photo", _("You may not add a photo to this person's record; ask the organisation that "
+                                "registered her."))  # fmt: skip
+        return
+    try:
+        people.photo_check(entry.photo)
+    except ValidationError as exc:
+        _merge(errors, {"photo": exc.message_dict.get("photo", exc.messages)})
+
+
+def _person_create(actor, entry: MissingPersonEntry, organisation: Organisation, location: District | None,
+                   values: dict[str, Any], today: dt.date) -> Person:  # fmt: skip
+    """Register the missing person through setu.people (in the caller's transaction), with her other name,
+    her parents' names and her phone. Its ValidationError uses the person service's field names."""
+    person = people.person_create(
+        actor=actor, organisation=organisation, full_name=entry.full_name, gender=entry.gender,
+        nationality=entry.nationality, location_district=location, home_district=entry.home_district,
+        home_local_level=entry.home_local_level, home_ward=entry.home_ward, home_address=entry.home_address,
+        phones=[entry.phone] if entry.phone else [], **_birth(entry, values["last_seen_on"], today),
+    )  # fmt: skip
+    other = " ".join(entry.other_name.split())
+    if other and other != person.full_name:
+        people.person_add_alias(actor=actor, person=person, name=other, kind=PersonAlias.Kind.SPELLING)
+    for kind, name in ((Relation.Kind.FATHER, entry.father_name), (Relation.Kind.MOTHER, entry.mother_name)):
+        if name.strip():
+            people.person_add_relation(actor=actor, person=person, kind=kind, related_name=name)
+    return person
+
+
+def _next_number(year: int) -> str:
+    counter, _created = MissingReportCounter.objects.select_for_update().get_or_create(year=year)
+    MissingReportCounter.objects.filter(pk=year).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{settings.SETU_NODE}-MPR-{year}-{counter.last:06d}"
+
+
+def _given(report: MissingReport) -> list[str]:
+    return [name for name in REPORT_FIELDS if getattr(report, _attname(name)) not in (None, "")]
+
+
+def _attname(name: str) -> str:
+    return f"{name}_id" if name in _FOREIGN_KEYS else name
+
+
+# --- the services ----------------------------------------------------------------------------------------------
+
+
+def report_create(*, actor, entry: ReportEntry, now: dt.datetime | None = None) -> MissingReport:
+    """Register a missing-person report for the actor's organisation: the missing person (an existing record
+    the actor may see, or a new one registered through setu.people with her other name, her parents' names
+    and her phone), the photo (stored on her record), who reported her, when and where she was last seen,
+    what happened, the police or hotline reference, and who may see it.
+
+    Refused, with every problem at once and nothing written: no name or sex for a new person, no reporter or
+    relation, no last-seen date, a date in the future or before 1950, last seen after the report or before
+    she was born, a municipality outside the district chosen, a phone that cannot be dialled, a bad photo."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
+    organisation = _organisation(actor, entry.organisation, errors)
+    existing = entry.person.person
+    if existing is not None:
+        _require_person_view(actor, existing)
+    values: dict[str, Any] = {name: getattr(entry, name) for name in REPORT_FIELDS}
+    values["reported_on"] = values["reported_on"] or today
+    _merge(errors, _report_problems(values, now))
+    _merge(errors, _person_problems(entry.person, values, today))
+    _photo_problems(actor, entry, errors)
+    location = _location(entry.person, values, organisation) if existing is None else None
+    if existing is None and location is None and organisation is not None:
+        _add(errors, "last_seen_district", _("Give the district where she was last seen, or her home district: it "
+                                             "decides who may see her record."))  # fmt: skip
+    with transaction.atomic():
+        person = existing
+        if person is None and organisation is not None:
+            try:
+                person = _person_create(actor, entry.person, organisation, location, values, today)
+            except ValidationError as exc:  # nothing of her was saved; say what setu.people refused
+                _merge(
+                    errors, {_PERSON_FIELDS.get(name, name): messages for name, messages in exc.message_dict.items()}
+                )
+        if errors:
+            raise ValidationError(errors)  # inside the transaction: anything written above is rolled back
+        assert person is not None and organisation is not None  # noqa: S101 - no errors means both were found
+        report = MissingReport(number=_next_number(values["reported_on"].year), organisation=organisation,
+                               person=person, created_by=actor, **values)  # fmt: skip
+        report.save()
+        if entry.photo is not None:
+            people.person_add_photo(actor=actor, person=person, upload=entry.photo)
+        given = ["organisation", "person", *_given(report), *(["photo"] if entry.photo is not None else [])]
+        audit_record(actor=actor, action="tracing.report_create", obj=report, organisation=organisation, fields=given)
+        _saved(report)
+    return report
+
+
+def report_update(*, actor, report: MissingReport, now: dt.datetime | None = None, **changes: Any) -> MissingReport:
+    """Change some of a report's fields (any of REPORT_FIELDS), by the rules of `report_create`; the missing
+    person's own details are edited on her record (setu.people). A refused change writes nothing."""
+    unknown = set(changes) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"report_update() got fields it does not edit: {sorted(unknown)}")
+    now = now or timezone.now()
+    # Checked before the transaction opens, so that the audit row of a refusal is not rolled back with it.
+    _require_record(actor, report)
+    with transaction.atomic():
+        report = (
+            MissingReport.objects.select_for_update(of=("self",))
+            .select_related("person", "organisation", "last_seen_local_level")
+            .get(pk=report.pk)
+        )
+        before = {name: getattr(report, _attname(name)) for name in REPORT_FIELDS}
+        values: dict[str, Any] = {name: getattr(report, name) for name in REPORT_FIELDS}
+        values.update(changes)
+        if "last_seen_district" in changes and "last_seen_local_level" not in changes:
+            local_level = values["last_seen_local_level"]
+            if local_level is not None and local_level.district_id != getattr(values["last_seen_district"], "pk", None):
+                values["last_seen_local_level"] = None  # another district: its municipality no longer applies
+        errors = _report_problems(values, now)
+        _merge(errors, _person_problems(MissingPersonEntry(person=report.person), values, timezone.localdate(now)))
+        if errors:
+            raise ValidationError(errors)
+        for name, value in values.items():
+            setattr(report, name, value)
+        fields = sorted(name for name in REPORT_FIELDS if before[name] != getattr(report, _attname(name)))
+        if fields:
+            report.save()
+            _saved(report)
+        audit_record(actor=actor, action="tracing.report_update", obj=report, organisation=report.organisation,
+                     fields=fields)  # fmt: skip
+    return report
+
+
+_NOTE_NEEDED = {
+    Status.FOUND: gettext_lazy("Say where and how she was found."),
+    Status.CLOSED: gettext_lazy("Say why the report is closed."),
+    Status.OPEN: gettext_lazy("Say why the report is opened again."),
+}
+
+
+def report_set_status(*, actor, report: MissingReport, status: str, note: str,
+                      now: dt.datetime | None = None) -> MissingReport:  # fmt: skip
+    """Mark her found, close the report (withdrawn, a duplicate, made in error), or open it again; always with
+    a note. Found and closed keep their time; opening again clears both."""
+    now = now or timezone.now()
+    _require_record(actor, report)
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if status not in Status.values:
+        _add(errors, "status", _("Choose the new status."))
+    elif status == report.status:
+        _add(errors, "status", _("The report is already “%(status)s”.") % {"status": Status(status).label})
+    if not note:
+        _add(errors, "note", str(_NOTE_NEEDED[Status(status)]) if status in Status.values else _("Add a note."))
+    elif len(note) > 2000:
+        _add(errors, "note", _("At most %(limit)s characters.") % {"limit": 2000})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = MissingReport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=report.pk)
+        report.status, report.status_note = status, note
+        report.status_changed_at, report.status_changed_by = now, actor
+        if status == Status.FOUND:
+            report.found_at, report.closed_at = now, None
+        elif status == Status.CLOSED:
+            report.closed_at = now
+        else:
+            report.found_at = report.closed_at = None
+        report.save(update_fields=["status", "status_note", "status_changed_at", "status_changed_by", "found_at",
+                                   "closed_at", "updated_at"])  # fmt: skip
+        audit_record(actor=actor, action="tracing.report_status", obj=report, organisation=report.organisation,
+                     fields=["status", "status_note"])  # fmt: skip
+        _saved(report)
+    return report

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from setu.tracing import views
+
+app_name = "tracing"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_create, name="create"),
+    path("local-levels/", views.local_levels, name="local_levels"),
+    path("<uuid:public_id>/", views.report_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.report_edit, name="edit"),
+    path("<uuid:public_id>/status/", views.report_status, name="status"),
+]
