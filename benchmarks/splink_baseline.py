@@ -153,7 +153,7 @@ def contract(left: Path, right: Path, out: Path) -> None:
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
-    frames = [("left", _prepared(left)), ("right", _prepared(right))]
+    frames = [("a_reports", _prepared(left)), ("b_found", _prepared(right))]  # Splink orders pairs by name
     settings = SettingsCreator(
         link_type="link_only",
         blocking_rules_to_generate_predictions=[

@@ -11,6 +11,7 @@ interactive matcher runs the same comparison SQL in DuckDB on a few candidates (
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,10 @@ from setu.tracing.linkage.blocking import MAX_BLOCK, RULES
 from setu.tracing.linkage.features import FEATURE_NAMES, INTEGER_FEATURES, Features, read_record
 from setu.tracing.linkage.model import (
     COMPARISONS,
+    FLOOR,
+    TERM_FREQUENCIES,
+    TF_MAX_VALUES,
+    TF_MIN_COUNT,
     TRAINING_SESSIONS,
     Model,
     combine_sessions,
@@ -134,10 +139,20 @@ class SQLEngine(ABC):
     # --- training ------------------------------------------------------------------------------------------------
 
     def train(self, left: str, right: str, model: Model, *, dedupe: bool) -> Model:
-        """u from random pairs, m by EM per session (model.TRAINING_SESSIONS), λ from the expected matches
-        among all blocked pairs. Call after `block` and `compare`."""
+        """Estimate the model from these records (call after `block` and `compare`):
+
+        1. u from random pairs (a million, picked by a hash of the row number: the same on every engine);
+        2. per session (model.TRAINING_SESSIONS: the pairs one blocking rule found), EM of m and of the
+           non-matches' own u for the comparisons the rule leaves free, and the chance of each pair being a
+           match: the pairs a rule finds share more than random pairs do (namesakes come from the same
+           districts), so u is learnt again inside each session rather than taken from random pairs;
+        3. m as the sessions' mean, λ as the expected matches (each pair counted once, by the session most
+           sure of it) over all possible pairs; u once more without those matches; levels made monotone;
+        4. the frequencies of given and family names, for the term-frequency adjustment.
+        """
         g = ", ".join(GAMMAS)
         n_left, n_right = self.sizes[left], self.sizes[right]
+        possible = n_left * (n_left - 1) / 2 if dedupe else n_left * n_right
         random_patterns, random_counts = self.patterns(f"""
             SELECT {g}, count(*) FROM (
                 SELECT {gamma_sql()} FROM
@@ -145,39 +160,61 @@ class SQLEngine(ABC):
                 (SELECT * FROM {right} WHERE {_sample("rid", n_right, 2)}) r
                 {"WHERE l.rid <> r.rid" if dedupe else ""}
             ) s GROUP BY {g}""")
-        session_patterns = {}
-        for name in TRAINING_SESSIONS:
-            bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == name)
-            session_patterns[name] = self.patterns(
-                f"SELECT {g}, count(*) FROM gammas WHERE rules & {bit} <> 0 GROUP BY {g}"
-            )
-        all_patterns, all_counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
-        possible = n_left * (n_left - 1) / 2 if dedupe else n_left * n_right
-        # u, then m by EM, then λ; u once more without the true matches among the random pairs, and again.
-        trained = Model(m=dict(model.m), u=dict(model.u), prior=model.prior)
+        base = Model(m=dict(model.m), u=dict(model.u), prior=model.prior)
+        base.u = u_from_random_pairs(random_patterns, random_counts, base)
+        found = self.rows(f"SELECT rules, {g}, count(*) FROM gammas GROUP BY rules, {g}")
+        if not found:
+            return model
+        table = np.array(found, dtype=np.int64)
+        rules, patterns, counts = table[:, 0], table[:, 1:-1], table[:, -1].astype(float)
+        sure = np.zeros(len(table))  # per (rules, pattern): the highest chance of a match any session gives
         sessions: list[tuple[str, dict[str, list[float]], float]] = []
-        expected = 0.0
-        for _round in range(2):
-            trained.u = u_from_random_pairs(random_patterns, random_counts, trained)
-            sessions = []
-            for name, fixed in TRAINING_SESSIONS.items():
-                found, counted = session_patterns[name]
-                if len(found):
-                    m, _share, session_expected = em(found, counted, trained, fixed=fixed)
-                    sessions.append((name, m, session_expected))
-            trained.m = combine_sessions(trained, sessions)
-            trained = trained.monotone()
-            expected = expected_matches(all_patterns, all_counts, trained)
-            trained.prior = min(max(expected / max(possible, 1.0), 1e-9), 0.5)
+        smaller = min(n_left, n_right)
+        for name, fixed in TRAINING_SESSIONS.items():
+            bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == name)
+            selected = (rules & bit) != 0
+            if not selected.any():
+                continue
+            distinct, inverse = np.unique(patterns[selected], axis=0, return_inverse=True)
+            weights = np.bincount(inverse.ravel(), weights=counts[selected])
+            start = min(max(smaller / weights.sum(), 0.001), 0.5)  # at most one match a record
+            estimate = em(distinct, weights, base, fixed=fixed, free_u=True, share=start)
+            sessions.append((name, estimate.m, estimate.expected))
+            sure[selected] = np.maximum(sure[selected], estimate.posterior(distinct)[inverse.ravel()])
+        expected = float((sure * counts).sum())
+        trained = Model(m=combine_sessions(base, sessions), u=base.u, prior=base.prior)
+        trained.prior = min(max(expected / max(possible, 1.0), 1e-12), 0.5)
+        trained.u = u_from_random_pairs(random_patterns, random_counts, trained)
+        trained = trained.monotone()
+        trained.tf, trained.tf_rare = self.term_frequencies(left, right, dedupe=dedupe)
         trained.trained = {
             "source": "em",
             "on": dt.date.today().isoformat(),  # noqa: DTZ011
             "records": [n_left] if dedupe else [n_left, n_right],
-            "blocked_pairs": int(all_counts.sum()),
+            "blocked_pairs": int(counts.sum()),
             "expected_matches": round(expected, 1),
             "sessions": {name: round(weight, 1) for name, _m, weight in sessions},
         }
         return trained
+
+    def term_frequencies(self, left: str, right: str, *, dedupe: bool) -> tuple[dict, dict]:
+        """{feature: {value: share of the records with that feature}} for TERM_FREQUENCIES' features, the
+        values seen at least TF_MIN_COUNT times (at most TF_MAX_VALUES), and the share of one other value."""
+        tf: dict[str, dict[str, float]] = {}
+        rare: dict[str, float] = {}
+        for feature, _levels in TERM_FREQUENCIES.values():
+            both = f"SELECT {feature} AS value FROM {left}"
+            if not dedupe:
+                both += f" UNION ALL SELECT {feature} FROM {right}"
+            total = int(self.rows(f"SELECT count(value) FROM ({both}) t")[0][0])
+            if not total:
+                continue
+            common = self.rows(f"""
+                SELECT value, count(*) AS n FROM ({both}) t WHERE value IS NOT NULL GROUP BY value
+                HAVING count(*) >= {TF_MIN_COUNT} ORDER BY n DESC, value LIMIT {TF_MAX_VALUES}""")
+            tf[feature] = {value: n / total for value, n in common}
+            rare[feature] = 1 / total
+        return tf, rare
 
     # --- the whole run -------------------------------------------------------------------------------------------
 
@@ -187,29 +224,60 @@ class SQLEngine(ABC):
         blocked = self.block(left, right, dedupe=dedupe, progress=progress)
         progress("comparing", 0, 1)
         self.compare(left, right)
-        g = ", ".join(GAMMAS)
-        patterns, _counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
         progress("comparing", 1, 1)
         if train and blocked:
             progress("training", 0, 1)
             model = self.train(left, right, model, dedupe=dedupe)
             progress("training", 1, 1)
-        if not len(patterns):
+        if not blocked:
             return Result(pairs=[], model=model, counts={"blocked_pairs": 0, "pairs": 0})
-        probabilities = probability(model.weights(patterns))
-        keep = probabilities >= threshold
-        columns: dict[str, list] = {name: patterns[keep][:, i].tolist() for i, name in enumerate(GAMMAS)}
-        columns["probability"] = probabilities[keep].tolist()
-        columns["explanation"] = [explanation_text(model.explain(row)) for row in patterns[keep]]
-        types = {**dict.fromkeys(GAMMAS, "BIGINT"), "probability": "DOUBLE", "explanation": "STRING"}
-        self.register("scored", columns, types)
+        g = ", ".join(GAMMAS)
+        patterns, _counts = self.patterns(f"SELECT {g}, count(*) FROM gammas GROUP BY {g}")
+        self.register("scored", {**{name: patterns[:, i].tolist() for i, name in enumerate(GAMMAS)},
+                                 "weight": model.weights(patterns).tolist()},
+                      {**dict.fromkeys(GAMMAS, "BIGINT"), "weight": "DOUBLE"})  # fmt: skip
+        joins, adjustments = self._term_frequency_sql(model)
+        if threshold <= 0:
+            cut = "TRUE"
+        elif threshold >= 1:
+            cut = "FALSE"
+        else:
+            cut = f"w.weight >= {math.log2(threshold / (1 - threshold))!r}"
         found = self.rows(f"""
-            SELECT l.record_id, r.record_id, s.probability, s.explanation
-            FROM gammas g JOIN scored s ON {" AND ".join(f"g.{x} = s.{x}" for x in GAMMAS)}
-            JOIN {left} l ON l.rid = g.lid JOIN {right} r ON r.rid = g.rid
-            ORDER BY s.probability DESC, l.record_id, r.record_id""")
-        pairs = [(a, b, float(p), text) for a, b, p, text in found]
+            SELECT l.record_id, r.record_id, w.weight, {", ".join(f"w.{x}" for x in GAMMAS)}, l.given, l.family
+            FROM (
+                SELECT g.lid, g.rid, s.weight {adjustments} AS weight, {", ".join(f"g.{x}" for x in GAMMAS)}
+                FROM gammas g JOIN scored s ON {" AND ".join(f"g.{x} = s.{x}" for x in GAMMAS)}
+                JOIN {left} l ON l.rid = g.lid {joins}
+            ) w JOIN {left} l ON l.rid = w.lid JOIN {right} r ON r.rid = w.rid
+            WHERE {cut}""")
+        pairs = []
+        for row in found:
+            gamma, values = row[3 : 3 + len(GAMMAS)], {"given": row[-2], "family": row[-1]}
+            text = explanation_text(model.explain(gamma, values))
+            pairs.append((row[0], row[1], float(probability(np.array([row[2]]))[0]), text))
+        pairs.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
         return Result(pairs=pairs, model=model, counts={"blocked_pairs": blocked, "pairs": len(pairs)})
+
+    def _term_frequency_sql(self, model: Model) -> tuple[str, str]:
+        """The joins and the weight terms of the term-frequency adjustment (Model.tf_adjustment) in SQL, with
+        the model's frequencies registered as tables tf_<feature>."""
+        joins, terms = [], []
+        for comparison, (feature, levels) in TERM_FREQUENCIES.items():
+            if feature not in model.tf_rare:
+                continue
+            values = model.tf.get(feature, {})
+            self.register(f"tf_{feature}", {"value": list(values), "frequency": list(values.values())},
+                          {"value": "STRING", "frequency": "DOUBLE"})  # fmt: skip
+            joins.append(f"LEFT JOIN tf_{feature} ON tf_{feature}.value = l.{feature}")
+            column = GAMMAS[[c.name for c in COMPARISONS].index(comparison)]
+            frequency = f"greatest(coalesce(tf_{feature}.frequency, {model.tf_rare[feature]!r}), {FLOOR!r})"
+            whens = " ".join(
+                f"WHEN {level} THEN log2({min(max(model.u[comparison][level], FLOOR), 1 - FLOOR)!r} / {frequency})"
+                for level in levels
+            )
+            terms.append(f"+ CASE g.{column} {whens} ELSE 0 END")
+        return " ".join(joins), " ".join(terms)
 
 
 _HASH_MODULUS = 1_000_003  # a prime
@@ -222,24 +290,6 @@ def _sample(column: str, size: int, stream: int) -> str:
     multiplier = (2_654_435_761, 2_246_822_519, 3_266_489_917)[stream]
     cut = max(1, _HASH_MODULUS * RANDOM_SIDE // max(size, 1))
     return f"(({column} + {stream * 7919}) * {multiplier}) % {_HASH_MODULUS} < {cut}"
-
-
-def expected_matches(patterns: np.ndarray, counts: np.ndarray, model: Model, iterations: int = 100) -> float:
-    """How many of these pairs are matches, m and u held: EM on the match share alone."""
-    if not len(patterns):
-        return 0.0
-    base = model.weights(patterns) - model.prior_weight  # log2 Bayes factor of each pattern
-    share = 0.01
-    expected = 0.0
-    for _ in range(iterations):
-        odds = np.log2(share / (1 - share)) + base
-        posterior = 1.0 / (1.0 + np.power(2.0, -np.clip(odds, -1000, 1000)))
-        expected = float((posterior * counts).sum())
-        new_share = min(max(expected / counts.sum(), 1e-12), 1 - 1e-12)
-        if abs(new_share - share) < 1e-9:
-            break
-        share = new_share
-    return expected
 
 
 # --- DuckDB ------------------------------------------------------------------------------------------------------
@@ -342,7 +392,12 @@ def score_candidates(record: Features, candidates: list[Features],
         con.unregister("_l")
         con.unregister("_r")
     gammas = np.array([row[1:] for row in found], dtype=np.int64)
-    scores = probability(model.weights(gammas))
+    values = {"given": record.given, "family": record.family}  # on the exact levels both sides hold these
+    adjust = np.array([sum(model.tf_adjustment(name, int(row[1 + i]), values[feature])
+                           for i, name in enumerate(c.name for c in COMPARISONS)
+                           if name in TERM_FREQUENCIES for feature in [TERM_FREQUENCIES[name][0]])
+                       for row in found])  # fmt: skip
+    scores = probability(model.weights(gammas) + adjust)
     scored = [(candidates[row[0]], float(p), tuple(int(x) for x in row[1:]))
               for row, p in zip(found, scores, strict=True)]  # fmt: skip
     scored.sort(key=lambda item: -item[1])

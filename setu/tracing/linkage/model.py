@@ -159,6 +159,19 @@ TRAINING_SESSIONS: dict[str, frozenset[str]] = {
     "phone": frozenset({"phone"}),
 }
 
+# Term frequencies: agreeing on a common name says less than agreeing on a rare one. For the exact levels
+# of these comparisons the level's u is replaced by the value's own frequency among the records
+# (Winkler's frequency-based matching, Splink's "term frequency adjustment"): comparison -> (the feature
+# holding the value, the levels it applies to).
+TERM_FREQUENCIES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "given_name": ("given", (1, 2)),
+    "family_name": ("family", (1,)),
+}
+# A model keeps the frequencies of values seen at least this often, at most this many per feature; other
+# values count as seen once among the records the model was trained on.
+TF_MIN_COUNT = 2
+TF_MAX_VALUES = 50_000
+
 # Below this many expected matches in a session, its estimates are noise: the defaults stay.
 MIN_EXPECTED_MATCHES = 20.0
 # No level is ever taken as certain either way: m and u stay inside (FLOOR, 1 - FLOOR).
@@ -174,6 +187,9 @@ class Model:
     prior: float  # λ: the chance that two records drawn at random are the same person
     trained: dict = field(default_factory=dict)  # how the numbers were obtained (sessions, pairs, dates)
     version: int = MODEL_VERSION
+    # Per feature of TERM_FREQUENCIES: {value: its share of the records}, and the share of a value not listed.
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)
+    tf_rare: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def default(cls, *, prior: float = 1e-4) -> Model:
@@ -188,14 +204,16 @@ class Model:
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "prior": self.prior, "m": self.m, "u": self.u,
-                           "trained": self.trained}, indent=1, sort_keys=True)  # fmt: skip
+                           "trained": self.trained, "tf": self.tf, "tf_rare": self.tf_rare},
+                          indent=1, sort_keys=True, ensure_ascii=False)  # fmt: skip
 
     @classmethod
     def from_json(cls, text: str) -> Model:
         data = json.loads(text)
         if data.get("version") != MODEL_VERSION:
             raise ValueError(f"model version {data.get('version')!r} is not {MODEL_VERSION}")
-        model = cls(m=data["m"], u=data["u"], prior=float(data["prior"]), trained=data.get("trained", {}))
+        model = cls(m=data["m"], u=data["u"], prior=float(data["prior"]), trained=data.get("trained", {}),
+                    tf=data.get("tf", {}), tf_rare=data.get("tf_rare", {}))  # fmt: skip
         for comparison in COMPARISONS:
             for table in (model.m, model.u):
                 if len(table.get(comparison.name, [])) != comparison.size:
@@ -241,7 +259,15 @@ class Model:
                 m_levels.extend([share_m] * len(ms))
                 u_levels.extend([share_u] * len(us))
             m[comparison.name], u[comparison.name] = m_levels, u_levels
-        return Model(m=m, u=u, prior=self.prior, trained=dict(self.trained), version=self.version)
+        return Model(
+            m=m,
+            u=u,
+            prior=self.prior,
+            trained=dict(self.trained),
+            version=self.version,
+            tf=self.tf,
+            tf_rare=self.tf_rare,
+        )
 
     @property
     def prior_weight(self) -> float:
@@ -253,13 +279,28 @@ class Model:
         rows = np.arange(len(COMPARISONS))
         return self.prior_weight + table[rows, gammas].sum(axis=1)
 
-    def explain(self, gamma: tuple[int, ...] | list[int]) -> list[Contribution]:
-        """What each field said about one pair, in the comparisons' order."""
+    def tf_adjustment(self, comparison: str, level: int, value: str | None) -> float:
+        """log2 of how much more (or less) agreeing on this value says than agreeing on an average one: 0
+        outside the exact levels of TERM_FREQUENCIES, or without frequencies."""
+        feature, levels = TERM_FREQUENCIES.get(comparison, ("", ()))
+        if level not in levels or not value or feature not in self.tf_rare:
+            return 0.0
+        frequency = self.tf[feature].get(value, self.tf_rare[feature])
+        u = min(max(self.u[comparison][level], FLOOR), 1 - FLOOR)
+        return math.log2(u / max(frequency, FLOOR))
+
+    def explain(self, gamma, values: dict[str, str | None] | None = None) -> list[Contribution]:
+        """What each field said about one pair, in the comparisons' order; with the pair's `values` of the
+        TERM_FREQUENCIES features, the exact name levels weigh by how common the name is."""
         table = self.level_weights()
         found = []
         for i, (comparison, level) in enumerate(zip(COMPARISONS, gamma, strict=True)):
             label = "no information" if level == 0 else comparison.levels[level - 1].label
-            found.append(Contribution(comparison.name, int(level), label, float(table[i, level])))
+            weight = float(table[i, level])
+            if values and comparison.name in TERM_FREQUENCIES:
+                feature = TERM_FREQUENCIES[comparison.name][0]
+                weight += self.tf_adjustment(comparison.name, int(level), values.get(feature))
+            found.append(Contribution(comparison.name, int(level), label, weight))
         return found
 
 
@@ -315,23 +356,44 @@ def u_from_random_pairs(patterns: np.ndarray, counts: np.ndarray, model: Model) 
     return u
 
 
+@dataclass
+class Estimate:
+    m: dict[str, list[float]]  # for the free comparisons
+    u: dict[str, list[float]]  # for the free comparisons (as given when u is held)
+    share: float  # λ_b: the share of these pairs that are matches
+    expected: float  # how many of them are matches
+
+    def posterior(self, patterns: np.ndarray) -> np.ndarray:
+        """The chance that pairs with these level vectors are matches, by this estimate (free comparisons)."""
+        odds = np.full(len(patterns), math.log2(self.share / (1 - self.share)))
+        for i, comparison in enumerate(COMPARISONS):
+            if comparison.name in self.m:
+                m = np.clip(np.asarray(self.m[comparison.name]), FLOOR, 1)
+                u = np.clip(np.asarray(self.u[comparison.name]), FLOOR, 1)
+                ratio = np.log2(m / u)
+                ratio[0] = 0.0
+                odds += ratio[patterns[:, i]]
+        return 1.0 / (1.0 + np.power(2.0, -np.clip(odds, -1000, 1000)))
+
+
 def em(
     patterns: np.ndarray,
     counts: np.ndarray,
     model: Model,
     *,
     fixed: frozenset[str] = frozenset(),
-    iterations: int = 50,
-    tolerance: float = 1e-5,
-) -> tuple[dict[str, list[float]], float, float]:
-    """Expectation–maximisation of m and of the match share λ_b among these pairs, u held fixed.
+    free_u: bool = False,
+    share: float = 0.1,
+    iterations: int = 100,
+    tolerance: float = 1e-6,
+) -> Estimate:
+    """Expectation–maximisation of m (and of u when `free_u`) and of the match share among these pairs.
 
     `patterns`: distinct level vectors (rows) with `counts`. Comparisons in `fixed` (those the pairs were
-    blocked on) neither move nor count. Returns (m for the free comparisons, λ_b, expected matches)."""
+    blocked on) neither move nor count. Starts from the model's m and u and the given share."""
     free = [i for i, c in enumerate(COMPARISONS) if c.name not in fixed]
-    m = {c.name: np.asarray(model.m[c.name], dtype=float) for c in COMPARISONS}
+    m = {c.name: np.clip(np.asarray(model.m[c.name], dtype=float), FLOOR, 1) for c in COMPARISONS}
     u = {c.name: np.clip(np.asarray(model.u[c.name], dtype=float), FLOOR, 1) for c in COMPARISONS}
-    share = 0.1
     total = float(counts.sum())
     expected = 0.0
     for _ in range(iterations):
@@ -341,27 +403,31 @@ def em(
             name = COMPARISONS[i].name
             g = patterns[:, i]
             informative = g > 0
-            log_m += np.where(informative, np.log(np.clip(m[name][g], FLOOR, 1)), 0.0)
+            log_m += np.where(informative, np.log(m[name][g]), 0.0)
             log_u += np.where(informative, np.log(u[name][g]), 0.0)
         odds = np.log(share) - np.log1p(-share) + log_m - log_u
         posterior = 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
-        weighted = posterior * counts
-        expected = float(weighted.sum())
+        matched = posterior * counts
+        expected = float(matched.sum())
         new_share = min(max(expected / total, FLOOR), 1 - FLOOR)
         change = abs(new_share - share)
-        for i in free:
-            comparison = COMPARISONS[i]
-            tally = np.zeros(comparison.size)
-            np.add.at(tally, patterns[:, i], weighted)
-            informative = tally[1:].sum()
-            if informative > 0:
-                updated = np.concatenate([[1.0], np.maximum(tally[1:] / informative, FLOOR)])
-                change = max(change, float(np.abs(updated - m[comparison.name]).max()))
-                m[comparison.name] = updated
+        tables = [(m, matched)] + ([(u, counts - matched)] if free_u else [])
+        for table, weight in tables:
+            for i in free:
+                comparison = COMPARISONS[i]
+                tally = np.zeros(comparison.size)
+                np.add.at(tally, patterns[:, i], weight)
+                informative = tally[1:].sum()
+                if informative > 0:
+                    updated = np.concatenate([[1.0], np.maximum(tally[1:] / informative, FLOOR)])
+                    change = max(change, float(np.abs(updated - table[comparison.name]).max()))
+                    table[comparison.name] = updated
         share = new_share
         if change < tolerance:
             break
-    return {COMPARISONS[i].name: m[COMPARISONS[i].name].tolist() for i in free}, share, expected
+    names = [COMPARISONS[i].name for i in free]
+    return Estimate(m={n: m[n].tolist() for n in names}, u={n: u[n].tolist() for n in names}, share=share,
+                    expected=expected)  # fmt: skip
 
 
 def combine_sessions(model: Model, sessions: list[tuple[str, dict[str, list[float]], float]]) -> dict[str, list[float]]:

@@ -95,18 +95,30 @@ def test_em_recovers_the_m_probabilities_and_the_match_share_that_made_the_pairs
     patterns, counts = _simulate(truth, share=0.2, pairs=60_000, seed=7)
     start = Model.default()
     start.m = {name: [1.0, *(np.ones(len(v) - 1) / (len(v) - 1)).tolist()] for name, v in truth.m.items()}
-    m, share, expected = em(patterns, counts, start)
-    assert share == pytest.approx(0.2, abs=0.01)
-    assert expected == pytest.approx(12_000, rel=0.05)
+    found = em(patterns, counts, start)
+    assert found.share == pytest.approx(0.2, abs=0.01)
+    assert found.expected == pytest.approx(12_000, rel=0.05)
     for name in ("given_name", "birth", "home"):
-        assert m[name][1:] == pytest.approx(truth.m[name][1:], abs=0.03), name
+        assert found.m[name][1:] == pytest.approx(truth.m[name][1:], abs=0.03), name
+
+
+def test_em_with_free_u_learns_the_non_matches_too_and_tells_each_pattern_apart():
+    truth = Model.default()
+    truth.u["home"] = [1.0, 0.05, 0.05, 0.01, 0.01, 0.3, 0.08, 0.5]  # namesakes often share a district
+    patterns, counts = _simulate(truth, share=0.1, pairs=80_000, seed=11)
+    start = Model.default()
+    found = em(patterns, counts, start, free_u=True, share=0.05)
+    assert found.share == pytest.approx(0.1, abs=0.01)
+    assert found.u["home"][1:] == pytest.approx(truth.u["home"][1:], abs=0.02)
+    certain = np.array([[1, 1, 1, 1, 1, 1, 1, 1], [7, 6, 2, 7, 4, 4, 7, 4]])
+    assert found.posterior(certain).round(3).tolist() == [1.0, 0.0]
 
 
 def test_em_leaves_the_fixed_comparisons_alone():
     truth = Model.default()
     patterns, counts = _simulate(truth, share=0.3, pairs=5000, seed=2)
-    m, _share, _expected = em(patterns, counts, truth, fixed=frozenset({"given_name", "family_name"}))
-    assert "given_name" not in m and "family_name" not in m and "birth" in m
+    found = em(patterns, counts, truth, fixed=frozenset({"given_name", "family_name"}))
+    assert "given_name" not in found.m and "family_name" not in found.m and "birth" in found.m
 
 
 def test_u_from_random_pairs_never_gives_a_level_zero_chance():
@@ -117,3 +129,14 @@ def test_u_from_random_pairs_never_gives_a_level_zero_chance():
     assert all(value > 0 for value in u["given_name"][1:])
     assert u["given_name"][-1] == pytest.approx(1.0, abs=0.01)
     assert u["birth"] == model.u["birth"]  # no information about it: the model's own value stays
+
+
+def test_a_common_name_agreeing_says_less_than_a_rare_one():
+    model = Model.default()
+    model.tf, model.tf_rare = {"given": {"sita": 0.05, "kmla": 0.002}}, {"given": 1e-5}
+    same = [1, 0, 0, 0, 0, 0, 0, 0]
+    weight = {name: sum(c.weight for c in model.explain(same, {"given": name})) for name in ("sita", "kmla", "ngwng")}
+    assert weight["sita"] < weight["kmla"] < weight["ngwng"]
+    assert model.tf_adjustment("given_name", 3, "sita") == 0  # only the exact levels
+    assert model.tf_adjustment("birth", 1, "sita") == 0
+    assert Model.from_json(model.to_json()).tf == model.tf
