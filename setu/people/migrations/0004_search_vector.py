@@ -1,7 +1,11 @@
 """On PostgreSQL, name search moves from the token table to a GIN index over each person's own search keys:
 a generated tsvector column (the keys as they are, one lexeme each, no dictionary) and its index. The token
 rows are no longer read or written there, so they are removed (and rebuilt if this is reversed). SQLite
-keeps the token table: nothing changes there (people.models.search_tokens_used)."""
+keeps the token table: nothing changes there (people.models.search_tokens_used).
+
+The index is built without GIN's "fast update": with it, new persons wait in a pending list that every
+search reads through until a vacuum or a full list folds them in, and the insert that finds the list full
+pays for folding all of it (a save that took two seconds in benchmarks/interceptions.py)."""
 
 from django.db import migrations
 
@@ -9,7 +13,10 @@ VECTOR = (
     "ALTER TABLE people_person ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
     "(array_to_tsvector(array_remove(string_to_array(btrim(search_keys), ' '), ''))) STORED"
 )
-INDEX = "CREATE INDEX IF NOT EXISTS people_person_search_vector ON people_person USING gin (search_vector)"
+INDEX = (
+    "CREATE INDEX IF NOT EXISTS people_person_search_vector ON people_person USING gin (search_vector) "
+    "WITH (fastupdate = off)"
+)
 
 
 def forwards(apps, schema_editor):
