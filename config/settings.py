@@ -157,6 +157,9 @@ SETU_EXCHANGE_LEASE_SECONDS = env_int("SETU_EXCHANGE_LEASE_SECONDS", 60)
 SETU_EXCHANGE_LINK_BACKOFF_CAP = env_int("SETU_EXCHANGE_LINK_BACKOFF_CAP", 15)
 # How often `setu scheduler` enqueues the deadline and escalation sweep.
 SETU_SWEEP_INTERVAL_SECONDS = env_int("SETU_SWEEP_INTERVAL_SECONDS", 300)
+# Matching (setu.tracing): index changed persons and propose candidates; retrain the node's model.
+SETU_MATCH_SWEEP_INTERVAL_SECONDS = env_int("SETU_MATCH_SWEEP_INTERVAL_SECONDS", 60)
+SETU_MATCH_TRAIN_INTERVAL_SECONDS = env_int("SETU_MATCH_TRAIN_INTERVAL_SECONDS", 86400)
 
 # --- Accounts, passwords, sessions -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -322,6 +322,10 @@ def _add_person(actor, interception: Interception, entry: PersonEntry, organisat
         age = person.age_estimate
     if InterceptedPerson.objects.filter(interception=interception, person=person).exists():
         raise ValidationError({"persons": [_("%(name)s is already on this record.") % {"name": person.full_name}]})
+    # Someone stopped at the border may be a girl reported missing: matched once this commits.
+    from setu.tracing import matching
+
+    matching.after_commit(matching.propose_for_person, person)
     return InterceptedPerson.objects.create(interception=interception, person=person, age_years=age,
                                             age_band=age_band(age), relationship=entry.relationship)  # fmt: skip
 

@@ -142,3 +142,107 @@ class MissingReport(PublicIdModel):
     @property
     def is_restricted(self) -> bool:
         return self.visibility == Visibility.RESTRICTED
+
+
+# --- matching (setu.tracing.matching) ------------------------------------------------------------------------------
+
+
+class MatchProfile(models.Model):
+    """A person as the matcher reads them (setu.tracing.linkage.features), kept so that candidates are
+    scored without reading their names, relations and phones again. Written by setu.tracing.matching."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="match_profile")  # fmt: skip
+    features = models.JSONField()
+    indexed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+
+class BlockKey(models.Model):
+    """One blocking key of a person (setu.tracing.linkage.blocking): candidates are the persons sharing a key
+    with a record, found by equality in this index."""
+
+    key = models.CharField(max_length=255)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "person"], name="tracing_blockkey_unique")]
+        indexes = [models.Index(fields=["person"], name="tracing_blockkey_person")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MatchModel(models.Model):
+    """A matching model trained on this node's own records (setu.tracing.linkage.model.Model as JSON). The
+    newest is used; until there is one, the defaults are."""
+
+    trained_at = models.DateTimeField()
+    model = models.TextField()
+    summary = models.JSONField(default=dict)  # records, pairs and expected matches it was trained on
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.trained_at.isoformat()
+
+
+class CandidateStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("match candidate", "To review")
+    CONFIRMED = "confirmed", pgettext_lazy("match candidate", "Confirmed")
+    REJECTED = "rejected", pgettext_lazy("match candidate", "Rejected")
+
+
+class MatchCandidate(PublicIdModel):
+    """A person who may be the one a report is about, proposed by the matcher with its probability and its
+    field-by-field explanation (created_at: when first proposed), until someone confirms or rejects it (with
+    who, when and why)."""
+
+    report = models.ForeignKey(MissingReport, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="match_candidates")
+    probability = models.FloatField()
+    explanation = models.JSONField(default=list)  # [{field, level, label, weight}], strongest first
+    model_trained_at = models.DateTimeField(null=True, blank=True)  # None: the default model
+    status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "person"], name="tracing_candidate_once"),
+            models.CheckConstraint(
+                condition=Q(status=CandidateStatus.PROPOSED, decided_at__isnull=True)
+                | ~Q(status=CandidateStatus.PROPOSED) & Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="tracing_candidate_decided",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "probability"], name="tracing_candidate_queue"),
+            models.Index(fields=["person", "status"], name="tracing_candidate_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ~ {self.person_id} ({self.probability:.2f})"
+
+
+class MatchNotice(models.Model):
+    """A confirmed match told to an organisation that holds one of its records (the report's, the person's,
+    the person's case's), shown on its dashboard until someone there opens it."""
+
+    candidate = models.ForeignKey(MatchCandidate, on_delete=models.CASCADE, related_name="notices")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "organisation"], name="tracing_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.candidate_id}"

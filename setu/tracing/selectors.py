@@ -19,7 +19,7 @@ from setu.core.ids import as_uuid
 from setu.core.paging import IdResults
 from setu.people.models import Person
 from setu.people.selectors import MAX_QUERY_LENGTH, ids_in, person_ids_matching, person_name_filter
-from setu.tracing.models import MissingReport, Status, Visibility
+from setu.tracing.models import CandidateStatus, MatchCandidate, MatchNotice, MissingReport, Status, Visibility
 
 REPORT_OBJECT_TYPE = "tracing.missingreport"
 _RELATED = ("person", "organisation", "last_seen_district")
@@ -125,3 +125,81 @@ def report_can_record(user, report: MissingReport) -> bool:
 def open_report_count_for(user) -> int:
     """How many open reports `user` may see (the dashboard's count); 0 without TRACING_VIEW."""
     return report_list_for(user, status=Status.OPEN).order_by().count()
+
+
+# --- the review queue ------------------------------------------------------------------------------------------
+
+CANDIDATE_OBJECT_TYPE = "tracing.matchcandidate"
+_CANDIDATE_RELATED = ("report__person", "report__organisation", "person__organisation", "person__home_district",
+                      "report__person__home_district", "decided_by")  # fmt: skip
+
+
+def _candidate_scope(user, permission: Permission = Permission.MATCH_REVIEW) -> Q | None:
+    """The candidates a reviewer may see and decide: those of the reports her grant reaches, and those whose
+    candidate person her grant reaches (a shelter reviewing the girl it holds against a report made
+    elsewhere), unless the report is restricted (then only its reporting organisation and node-wide)."""
+    grant = policy.grants(user, permission)
+    if not grant.allowed:
+        return None
+    if grant.node_wide:
+        return Q()
+    reports = _scope(user, permission)
+    by_report = Q(report__in=MissingReport.objects.filter(reports).values("pk"))
+    person = Q(person__organisation_id__in=sorted(grant.organisation_ids))
+    if grant.district_ids:
+        person |= Q(person__location_district_id__in=sorted(grant.district_ids))
+    return by_report | (Q(report__visibility=Visibility.STANDARD) & person)
+
+
+def candidate_list_for(user, *, status: str = CandidateStatus.PROPOSED, report: MissingReport | None = None,
+                       person: Person | None = None) -> QuerySet[MatchCandidate]:  # fmt: skip
+    """The candidates `user` may review, most likely first (all statuses when `status` is "")."""
+    scope = _candidate_scope(user)
+    if scope is None:
+        return MatchCandidate.objects.none()
+    rows = MatchCandidate.objects.filter(scope)
+    if status:
+        rows = rows.filter(status=status)
+    if report is not None:
+        rows = rows.filter(report=report)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return rows.select_related(*_CANDIDATE_RELATED).order_by("-probability", "-id")
+
+
+def candidate_list_audit(user) -> None:
+    """One event per page of the queue: it shows the names of the reported and of their candidates."""
+    audit_record(actor=user, action="tracing.match_list", object_type=CANDIDATE_OBJECT_TYPE)
+
+
+def candidate_get_for(user, public_id) -> MatchCandidate:
+    """One candidate `user` may review; else the audited 404 (missing and forbidden look the same)."""
+    scope = _candidate_scope(user)
+    key = as_uuid(public_id)
+    candidate = None
+    if scope is not None and key is not None:
+        candidate = MatchCandidate.objects.filter(scope, public_id=key).select_related(*_CANDIDATE_RELATED).first()
+    if candidate is None:
+        audit_denied(actor=user, action=Permission.MATCH_REVIEW.value, object_type=CANDIDATE_OBJECT_TYPE,
+                     object_id=str(public_id)[:64])  # fmt: skip
+        raise policy.NotFoundOrForbidden()
+    audit_record(actor=user, action="tracing.match_view", obj=candidate)
+    return candidate
+
+
+def candidate_can_review(user, candidate: MatchCandidate) -> bool:
+    scope = _candidate_scope(user)
+    return scope is not None and MatchCandidate.objects.filter(scope, pk=candidate.pk).exists()
+
+
+def confirmed_match_of(report: MissingReport) -> MatchCandidate | None:
+    """The candidate confirmed as the person the report is about, if any (who and why included)."""
+    return (MatchCandidate.objects.filter(report=report, status=CandidateStatus.CONFIRMED)
+            .select_related("person", "decided_by").first())  # fmt: skip
+
+
+def notices_for(user) -> QuerySet[MatchNotice]:
+    """Confirmed matches of the records of `user`'s organisations, not yet opened there, newest first."""
+    organisations = [m.organisation_id for m in policy.memberships(user)]
+    rows = MatchNotice.objects.filter(organisation_id__in=organisations, seen_at__isnull=True)
+    return rows.select_related("candidate__report", "candidate__person").order_by("-created_at", "-id")

@@ -33,8 +33,11 @@ from setu.geo.models import District, LocalLevel
 from setu.people import services as people
 from setu.people.models import BirthPrecision, Nationality, Person, PersonAlias, Relation
 from setu.people.selectors import person_can_edit
-from setu.tracing import selectors
+from setu.tracing import matching, selectors
 from setu.tracing.models import (
+    CandidateStatus,
+    MatchCandidate,
+    MatchNotice,
     MissingReport,
     MissingReportCounter,
     ReferenceKind,
@@ -120,17 +123,10 @@ class ReportEntry:
 # --- the hook for matching -------------------------------------------------------------------------------------
 
 
-def on_report_saved(report: MissingReport) -> None:
-    """Called after a report is created, edited or its status changed, once that is committed: the place where
-    matching will start (find the candidate records of rescued and intercepted people for an open report, put
-    them in the review queue, and withdraw a found or closed report's candidates).
-
-    Not built yet: matching, the review queue and cross-border alerts come later (README.md, "What comes
-    next"). It does nothing on purpose; fill it in, do not move the calls."""
-
-
 def _saved(report: MissingReport) -> None:
-    transaction.on_commit(lambda: on_report_saved(report))
+    """Once the save commits, match the report (setu.tracing.matching): its candidates go to the review
+    queue, or a report no longer open has its undecided candidates withdrawn."""
+    matching.after_commit(matching.propose_for_report, report)
 
 
 # --- access ----------------------------------------------------------------------------------------------------
@@ -479,3 +475,89 @@ def report_set_status(*, actor, report: MissingReport, status: str, note: str,
                      fields=["status", "status_note"])  # fmt: skip
         _saved(report)
     return report
+
+
+# --- the review queue --------------------------------------------------------------------------------------------
+
+
+def _decision_problems(candidate: MatchCandidate, reason: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if candidate.status != CandidateStatus.PROPOSED:
+        _add(errors, "__all__", _("This candidate was already decided: %(status)s.")
+             % {"status": CandidateStatus(candidate.status).label})  # fmt: skip
+    if not reason:
+        _add(errors, "reason", _("Say why: what you checked and what you found."))
+    elif len(reason) > 2000:
+        _add(errors, "reason", _("At most %(limit)s characters.") % {"limit": 2000})
+    return errors
+
+
+def _require_review(actor, candidate: MatchCandidate) -> None:
+    """Checked before any transaction opens, so that the audit row of a refusal is not rolled back."""
+    if not selectors.candidate_can_review(actor, candidate):
+        policy.deny(actor, Permission.MATCH_REVIEW.value, object_type=selectors.CANDIDATE_OBJECT_TYPE,
+                    object_id=str(candidate.public_id))  # fmt: skip
+
+
+def _decide(actor, candidate: MatchCandidate, status: str, reason: str, now: dt.datetime | None) -> MatchCandidate:
+    reason = (reason or "").strip()
+    now = now or timezone.now()
+    with transaction.atomic():
+        candidate = (MatchCandidate.objects.select_for_update(of=("self",))
+                     .select_related("report__organisation", "person__organisation").get(pk=candidate.pk))  # fmt: skip
+        errors = _decision_problems(candidate, reason)
+        if errors:
+            raise ValidationError(errors)
+        candidate.status, candidate.reason = status, reason
+        candidate.decided_by, candidate.decided_at = actor, now
+        candidate.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+        action = "tracing.match_confirm" if status == CandidateStatus.CONFIRMED else "tracing.match_reject"
+        audit_record(actor=actor, action=action, obj=candidate, organisation=candidate.report.organisation,
+                     fields=["status", "reason"])  # fmt: skip
+    return candidate
+
+
+def candidate_confirm(
+    *, actor, candidate: MatchCandidate, reason: str, now: dt.datetime | None = None
+) -> MatchCandidate:
+    """A person confirms that the candidate is the one the report is about. The report is marked found
+    (if still open), its other undecided candidates are withdrawn, and the organisations holding the
+    report, the person and the person's cases are told (MatchNotice). Audited with who and why."""
+    now = now or timezone.now()
+    _require_review(actor, candidate)
+    with transaction.atomic():
+        candidate = _decide(actor, candidate, CandidateStatus.CONFIRMED, reason, now)
+        report = MissingReport.objects.select_for_update(of=("self",)).get(pk=candidate.report_id)
+        if report.status == Status.OPEN:
+            report.status, report.found_at, report.closed_at = Status.FOUND, now, None
+            report.status_note = _("Found: matched to a person record; confirmed by %(name)s. %(reason)s") % {
+                "name": actor.get_full_name() or actor.username,
+                "reason": candidate.reason,
+            }
+            report.status_changed_at, report.status_changed_by = now, actor
+            report.save(update_fields=["status", "status_note", "found_at", "closed_at", "status_changed_at",
+                                       "status_changed_by", "updated_at"])  # fmt: skip
+            audit_record(actor=actor, action="tracing.report_status", obj=report, organisation=report.organisation,
+                         fields=["status", "status_note"])  # fmt: skip
+        MatchCandidate.objects.filter(report=report, status=CandidateStatus.PROPOSED).delete()
+        holders = {report.organisation_id, candidate.person.organisation_id}
+        holders |= set(candidate.person.cases.values_list("organisation_id", flat=True))
+        notices = [MatchNotice(candidate=candidate, organisation_id=org) for org in sorted(holders)]
+        MatchNotice.objects.bulk_create(notices, ignore_conflicts=True)
+    return candidate
+
+
+def candidate_reject(
+    *, actor, candidate: MatchCandidate, reason: str, now: dt.datetime | None = None
+) -> MatchCandidate:
+    """A person rejects the candidate: not the same person. It stays in the record (who, when, why) and is not
+    proposed again for this report."""
+    _require_review(actor, candidate)
+    return _decide(actor, candidate, CandidateStatus.REJECTED, reason, now)
+
+
+def notices_seen(*, actor, candidate: MatchCandidate, now: dt.datetime | None = None) -> int:
+    """Someone of the organisations told of this confirmed match opened it: their notices are done."""
+    organisations = [m.organisation_id for m in policy.memberships(actor)]
+    unseen = MatchNotice.objects.filter(candidate=candidate, organisation_id__in=organisations, seen_at__isnull=True)
+    return unseen.update(seen_at=now or timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from setu.tracing import views
+from setu.tracing import match_views, views
 
 app_name = "tracing"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.report_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.report_edit, name="edit"),
     path("<uuid:public_id>/status/", views.report_status, name="status"),
+    path("matches/", match_views.match_queue, name="matches"),
+    path("matches/<uuid:public_id>/", match_views.match_detail, name="match"),
+    path("matches/<uuid:public_id>/decide/", match_views.match_decide, name="match_decide"),
 ]

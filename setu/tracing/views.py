@@ -83,10 +83,17 @@ def _person_facts(user, person: Person) -> dict[str, Any]:
 @require_GET
 def report_detail(request: AuthedRequest, public_id) -> HttpResponse:
     report = selectors.report_get_for(request.user, public_id)
+    can_review = policy.has_permission(request.user, Permission.MATCH_REVIEW)
+    confirmed = selectors.confirmed_match_of(report)
     context = {
         "report": report,
         "person": report.person,
         "can_record": selectors.report_can_record(request.user, report),
+        "candidates": list(selectors.candidate_list_for(request.user, report=report)[:10]) if can_review else [],
+        "can_review": can_review,
+        "confirmed": confirmed,
+        "confirmed_visible": confirmed is not None
+        and people_selectors.person_list_for(request.user).filter(pk=confirmed.person_id).exists(),
         **_person_facts(request.user, report.person),
     }
     return render(request, "tracing/report_detail.html", context)

@@ -55,6 +55,10 @@ ACTION_LABELS = {
     "tracing.report_status": _("Changed a missing-person report's status"),
     "tracing.report_view": _("Opened a missing-person report"),
     "tracing.report_search": _("Searched missing-person reports"),
+    "tracing.match_list": _("Looked at the possible matches"),
+    "tracing.match_view": _("Opened a possible match"),
+    "tracing.match_confirm": _("Confirmed a match"),
+    "tracing.match_reject": _("Rejected a possible match"),
 }
 
 
@@ -93,6 +97,11 @@ def dashboard_for(user) -> dict:
         from setu.tracing.selectors import open_report_count_for
 
         context["missing_open_count"] = open_report_count_for(user)
+    if policy.has_permission(user, Permission.MATCH_REVIEW):
+        from setu.tracing.selectors import candidate_list_for, notices_for
+
+        context["match_review_count"] = candidate_list_for(user).order_by().count()
+        context["match_notices"] = list(notices_for(user)[:5])
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
 

@@ -157,6 +157,10 @@ def case_open(
             at=now,
         )
         audit_record(actor=actor, action="case.open", obj=case, fields=["survivor", "stage", "organisation"])
+        # A survivor is a found person: match her against the open missing-person reports once this commits.
+        from setu.tracing import matching
+
+        matching.after_commit(matching.propose_for_person, survivor)
     return case
 
 

@@ -317,12 +317,18 @@ class DuckDBEngine(SQLEngine):
 
     def load(self, table: str, records: Iterable[Mapping[str, str]], *, today: dt.date,
              progress: Progress = no_progress, total: int = 0) -> int:  # fmt: skip
+        return self.load_features(table, (read_record(record, today=today) for record in records), progress=progress,
+                                  total=total)  # fmt: skip
+
+    def load_features(self, table: str, features: Iterable[Features], *, progress: Progress = no_progress,
+                      total: int = 0) -> int:  # fmt: skip
+        """Put features already read (a node's index) into `table`; returns how many."""
         schema = ", ".join(["rid BIGINT"] + [f"{n} {_duck_type(sql_type(n))}" for n in FEATURE_NAMES])
         self.con.execute(f"CREATE OR REPLACE TABLE {table} ({schema})")
         count = 0
         batch: list[Features] = []
-        for record in records:
-            batch.append(read_record(record, today=today))
+        for item in features:
+            batch.append(item)
             if len(batch) >= CHUNK:
                 count = self._insert(table, batch, count)
                 progress(f"reading {table}", count, total)

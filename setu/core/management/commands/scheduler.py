@@ -17,7 +17,11 @@ from django.core.management.base import BaseCommand
 
 def periodic_tasks() -> list[tuple[str, int]]:
     """(task path, interval in seconds)."""
-    return [("setu.cases.tasks.sweep_deadlines", settings.SETU_SWEEP_INTERVAL_SECONDS)]
+    return [
+        ("setu.cases.tasks.sweep_deadlines", settings.SETU_SWEEP_INTERVAL_SECONDS),
+        ("setu.tracing.tasks.sweep_matching", settings.SETU_MATCH_SWEEP_INTERVAL_SECONDS),
+        ("setu.tracing.tasks.train_matching_model", settings.SETU_MATCH_TRAIN_INTERVAL_SECONDS),
+    ]
 
 
 def _load(path: str):
@@ -26,7 +30,7 @@ def _load(path: str):
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic tasks (deadline sweep) on their intervals until stopped."
+    help = "Enqueue the periodic tasks (deadline sweep, matching sweep and training) on their intervals until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Enqueue each periodic task once and exit.")

@@ -1,0 +1,144 @@
+"""Pages of the review queue: the candidates the matcher proposed, one candidate side by side with the report
+it may answer (with the matcher's field-by-field explanation), and the decision (confirm or reject, with
+why). Views only translate HTTP; what a reviewer sees and may decide is the selectors' and services' rule."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from setu.accounts import policy
+from setu.accounts.roles import Permission
+from setu.core.http import AuthedRequest
+from setu.people.models import BirthPrecision, Person, Relation
+from setu.people.rules import format_phone
+from setu.tracing import selectors, services
+from setu.tracing.linkage.model import COMPARISONS
+from setu.tracing.models import CandidateStatus, MatchCandidate
+
+PAGE_SIZE = 20
+
+# What each comparison of the model is called on the page (setu.tracing.linkage.model.COMPARISONS).
+FIELD_LABELS = {
+    "given_name": gettext_lazy("Name"),
+    "family_name": gettext_lazy("Family name"),
+    "sex": gettext_lazy("Sex"),
+    "birth": gettext_lazy("Birth / age"),
+    "father_name": gettext_lazy("Father's name"),
+    "mother_name": gettext_lazy("Mother's name"),
+    "home": gettext_lazy("Home"),
+    "phone": gettext_lazy("Phone"),
+}
+
+
+@require_GET
+def match_queue(request: AuthedRequest) -> HttpResponse:
+    policy.require(request.user, Permission.MATCH_REVIEW, object_type=selectors.CANDIDATE_OBJECT_TYPE)
+    status = request.GET.get("status", CandidateStatus.PROPOSED)
+    if status not in CandidateStatus.values:
+        status = CandidateStatus.PROPOSED
+    rows = selectors.candidate_list_for(request.user, status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.candidate_list_audit(request.user)
+    return render(request, "tracing/match_queue.html", {"page": page, "status": status,
+                                                        "statuses": CandidateStatus.choices})  # fmt: skip
+
+
+def _birth(person: Person) -> str:
+    if person.birth_date and person.birth_precision == BirthPrecision.EXACT:
+        return person.birth_date.isoformat()
+    if person.birth_date and person.birth_precision == BirthPrecision.YEAR:
+        return str(person.birth_date.year)
+    if person.age_estimate is not None and person.age_estimated_on:
+        return _("about %(age)s on %(date)s") % {"age": person.age_estimate, "date": person.age_estimated_on}
+    return ""
+
+
+def _facts(person: Person) -> dict[str, str]:
+    """What the matcher compared, as recorded, for the side-by-side table."""
+    parents = {str(Relation.Kind.FATHER): "", str(Relation.Kind.MOTHER): ""}
+    for relation in person.relations.filter(kind__in=list(parents)).select_related("related_person"):
+        if not parents[relation.kind]:
+            parents[relation.kind] = (
+                relation.related_person.full_name if relation.related_person else relation.related_name
+            )
+    phone = person.phones.values_list("number", flat=True).first()
+    name = person.full_name + (
+        f" ({person.name_latin})" if person.name_latin and person.name_latin != person.full_name else ""
+    )
+    home = ", ".join(str(part) for part in (
+        f"{person.home_local_level.name}-{person.home_ward}" if person.home_local_level and person.home_ward
+        else person.home_local_level.name if person.home_local_level else "",
+        person.home_district.name if person.home_district else "",
+    ) if part)  # fmt: skip
+    return {
+        "given_name": name,
+        "family_name": person.family_name or "",
+        "sex": person.get_gender_display(),
+        "birth": _birth(person),
+        "father_name": parents[str(Relation.Kind.FATHER)],
+        "mother_name": parents[str(Relation.Kind.MOTHER)],
+        "home": home,
+        # The last digits only: enough to see that they agree, not a number to call from the queue.
+        "phone": f"…{format_phone(phone)[-4:]}" if phone else "",
+    }
+
+
+def _rows(candidate: MatchCandidate) -> list[dict]:
+    said = {item["field"]: item for item in candidate.explanation}
+    left, right = _facts(candidate.report.person), _facts(candidate.person)
+    rows = []
+    for comparison in COMPARISONS:
+        finding = said.get(comparison.name, {})
+        rows.append({"label": FIELD_LABELS[comparison.name], "left": left[comparison.name],
+                     "right": right[comparison.name], "finding": finding.get("label", _("no information")),
+                     "weight": finding.get("weight")})  # fmt: skip
+    return rows
+
+
+def _detail(request: AuthedRequest, candidate: MatchCandidate, *, errors=None, reason: str = "",
+            status: int = 200) -> HttpResponse:  # fmt: skip
+    report = candidate.report
+    context = {
+        "candidate": candidate,
+        "report": report,
+        "rows": _rows(candidate),
+        "errors": errors or {},
+        "general_errors": (errors or {}).get("__all__", []),
+        "reason": reason,
+    }
+    return render(request, "tracing/match_detail.html", context, status=status)
+
+
+@require_GET
+def match_detail(request: AuthedRequest, public_id) -> HttpResponse:
+    candidate = selectors.candidate_get_for(request.user, public_id)
+    services.notices_seen(actor=request.user, candidate=candidate)
+    return _detail(request, candidate)
+
+
+@require_POST
+def match_decide(request: AuthedRequest, public_id) -> HttpResponse:
+    candidate = selectors.candidate_get_for(request.user, public_id)
+    decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")
+    service = {"confirm": services.candidate_confirm, "reject": services.candidate_reject}.get(decision)
+    if service is None:
+        return _detail(request, candidate, errors={"decision": [_("Choose: the same person, or not.")]}, reason=reason,
+                       status=400)  # fmt: skip
+    try:
+        service(actor=request.user, candidate=candidate, reason=reason)
+    except ValidationError as exc:
+        return _detail(request, candidate, errors=exc.message_dict, reason=reason, status=400)
+    if decision == "confirm":
+        messages.success(request, _("Confirmed: %(number)s is marked found, and the organisations holding her records "
+                                    "are told.") % {"number": candidate.report.number})  # fmt: skip
+    else:
+        messages.success(request, _("Rejected: this person will not be proposed again for %(number)s.")
+                         % {"number": candidate.report.number})  # fmt: skip
+    return redirect("tracing:matches")

@@ -1,0 +1,305 @@
+"""Matching on the node: its persons indexed for the matcher, candidates for one record at a time, the review
+queue filled as records are saved, and the node's own model trained on its records.
+
+Two sides meet here. A **report's person** (the girl a family reported missing, with an open report) is
+matched against **found persons** (survivors with a case, people stopped at the border), and a found person
+against the report persons. Both sides are persons (setu.people): their features
+(setu.tracing.linkage.features) are kept in MatchProfile and their blocking keys in BlockKey. So a record
+finds its candidates among a million persons with a few index lookups, and scores them with the model's own
+SQL in DuckDB (setu.tracing.linkage.engine.score_candidates): the very comparisons `setu link` makes.
+
+When a report is saved, a case opened or an interception recorded, the record's person is indexed and
+matched at once (after the commit, so a matching failure never loses the record; `sweep` catches up). The
+candidates at or above REVIEW_THRESHOLD go to the review queue (MatchCandidate). Nobody is linked here:
+confirming a candidate is a person's decision (services.candidate_confirm). A person whose names or details
+change is indexed again by `sweep`, which the scheduler runs every minute.
+
+Nothing here checks access: callers are the services and the tasks; what a user sees goes through
+selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from setu.cases.models import Case
+from setu.core.dates import ad_to_bs
+from setu.interceptions.models import InterceptedPerson
+from setu.people.models import BirthPrecision, Person, PhoneNumber, Relation
+from setu.tracing.linkage.blocking import MAX_BLOCK, keys
+from setu.tracing.linkage.engine import DuckDBEngine, score_candidates
+from setu.tracing.linkage.features import Features, read_record
+from setu.tracing.linkage.model import Contribution, Model
+from setu.tracing.models import (
+    BlockKey,
+    CandidateStatus,
+    MatchCandidate,
+    MatchModel,
+    MatchProfile,
+    MissingReport,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+# Candidates at or above this chance go to the review queue; the pairs `setu link` writes start at 0.5, but
+# a person reviewing a missing girl's report should also see the weaker ones.
+REVIEW_THRESHOLD = 0.2
+SHOWN = 10  # candidates kept per record
+# A key shared by more persons than this finds nobody in particular (a bare common name): not used, as the
+# batch engines leave out keys shared by more than blocking.MAX_BLOCK records.
+MAX_KEY_PERSONS = min(MAX_BLOCK, 2000)
+SWEEP_BATCH = 2000
+# A model needs this many records a side to be trained on the node; until then, the defaults.
+MIN_TRAINING_RECORDS = 200
+
+REPORTS, FOUND = "reports", "found"
+
+
+# --- a person as the matcher reads them ----------------------------------------------------------------------
+
+
+def person_record(person: Person) -> dict[str, str]:
+    """The person in the command line's columns (setu.tracing.linkage.features.COLUMNS)."""
+    record = {
+        "record_id": str(person.pk),
+        "full_name": person.full_name,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "sex": person.gender,
+        "home_country": person.nationality,
+        "home_district": person.home_district.name_en if person.home_district else "",
+        "home_local_level": person.home_local_level.name_en if person.home_local_level else "",
+        "home_ward": str(person.home_ward or ""),
+    }
+    if person.birth_date and person.birth_precision == BirthPrecision.EXACT:
+        record["birth_date"] = person.birth_date.isoformat()
+    elif person.birth_date and person.birth_precision == BirthPrecision.YEAR:
+        # Stored as the first day of the year in the calendar it was given in.
+        if person.birth_calendar == "BS":
+            record["birth_date_bs"] = str(ad_to_bs(person.birth_date)[0])
+        else:
+            record["birth_date"] = str(person.birth_date.year)
+    elif person.age_estimate is not None and person.age_estimated_on:
+        record["age"], record["recorded_on"] = str(person.age_estimate), person.age_estimated_on.isoformat()
+    parents = {str(Relation.Kind.FATHER): "father_name", str(Relation.Kind.MOTHER): "mother_name"}
+    for relation in person.relations.filter(kind__in=list(parents)).select_related("related_person"):
+        name = relation.related_person.full_name if relation.related_person else relation.related_name
+        record.setdefault(parents[relation.kind], name)
+    phone = person.phones.values_list("number", flat=True).first()
+    if phone:
+        record["phone"] = phone
+    return record
+
+
+def features_of(person: Person) -> Features:
+    return read_record(person_record(person), today=timezone.localdate())
+
+
+def _features(data: dict) -> Features:
+    return Features(**data)
+
+
+def index_person(person: Person) -> Features:
+    """Read the person into features and keys, replacing what the index held."""
+    features = features_of(person)
+    now = timezone.now()
+    with transaction.atomic():
+        MatchProfile.objects.update_or_create(person=person, defaults={"features": asdict(features), "indexed_at": now})
+        wanted = set(keys(features))
+        stored = set(BlockKey.objects.filter(person=person).values_list("key", flat=True))
+        if stored - wanted:
+            BlockKey.objects.filter(person=person, key__in=stored - wanted).delete()
+        BlockKey.objects.bulk_create([BlockKey(key=k, person=person) for k in sorted(wanted - stored)],
+                                     ignore_conflicts=True)  # fmt: skip
+    return features
+
+
+def stale_persons(limit: int = SWEEP_BATCH) -> list[Person]:
+    """Persons never indexed, or changed since (their own row, a relation, a phone), at most `limit`."""
+    ids = list(Person.objects.filter(match_profile__isnull=True).values_list("pk", flat=True)[:limit])
+    since = F("person__match_profile__indexed_at")
+    changed = [
+        Person.objects.filter(updated_at__gt=F("match_profile__indexed_at")).values_list("pk", flat=True),
+        Relation.objects.filter(updated_at__gt=since).values_list("person_id", flat=True),
+        PhoneNumber.objects.filter(updated_at__gt=since).values_list("person_id", flat=True),
+    ]
+    for query in changed:
+        if len(ids) >= limit:
+            break
+        ids += [pk for pk in query[: limit - len(ids)] if pk not in ids]
+    return list(Person.objects.filter(pk__in=ids).select_related("home_district", "home_local_level"))
+
+
+# --- the model -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Current:
+    model: Model
+    trained_at: dt.datetime | None  # None: the defaults
+
+
+_cache: dict[str, Current] = {}
+
+
+def current_model() -> Current:
+    """The node's newest trained model (read once per process per model), else the defaults."""
+    newest = MatchModel.objects.order_by("-trained_at", "-id").values_list("id", "trained_at").first()
+    key = str(newest[0]) if newest else "default"
+    if key not in _cache:
+        if newest is None:
+            _cache[key] = Current(Model.default(), None)
+        else:
+            text = MatchModel.objects.values_list("model", flat=True).get(pk=newest[0])
+            _cache[key] = Current(Model.from_json(text), newest[1])
+    return _cache[key]
+
+
+# --- candidates ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    person_id: int
+    probability: float
+    explanation: list[Contribution]
+
+
+def _among(side: str):
+    """Persons on one side: with an open report, or found (a case, or stopped at the border)."""
+    if side == REPORTS:
+        return Exists(MissingReport.objects.filter(person=OuterRef("person_id"), status=Status.OPEN))
+    return Exists(Case.objects.filter(survivor=OuterRef("person_id"))) | Exists(
+        InterceptedPerson.objects.filter(person=OuterRef("person_id"))
+    )
+
+
+def candidates(features: Features, *, among: str, exclude: frozenset[int] = frozenset(), limit: int = SHOWN,
+               threshold: float = REVIEW_THRESHOLD) -> list[Scored]:  # fmt: skip
+    """The persons of one side (REPORTS or FOUND) most likely to be the same as `features`, best first."""
+    wanted = keys(features)
+    if not wanted:
+        return []
+    ids: set[int] = set()
+    for key in wanted:
+        found = list(BlockKey.objects.filter(key=key).values_list("person_id", flat=True)[: MAX_KEY_PERSONS + 1])
+        if len(found) <= MAX_KEY_PERSONS:
+            ids.update(found)
+    ids -= set(exclude)
+    if not ids:
+        return []
+    profiles = MatchProfile.objects.filter(person_id__in=sorted(ids)).filter(_among(among))
+    others = [_features(data) for data in profiles.values_list("features", flat=True)]
+    current = current_model()
+    scored = score_candidates(features, others, current.model)
+    return [
+        Scored(int(other.record_id), probability, current.model.explain(levels, {"given": features.given,
+                                                                              "family": features.family}))
+        for other, probability, levels in scored[:limit]
+        if probability >= threshold
+    ]  # fmt: skip
+
+
+def _keep(report: MissingReport, person_id: int, scored: Scored, trained_at: dt.datetime | None) -> None:
+    """Put one candidate in the queue, or refresh its score; a decided one is left as it was decided."""
+    explanation = [asdict(c) for c in scored.explanation if c.level]
+    explanation.sort(key=lambda c: -abs(c["weight"]))
+    MatchCandidate.objects.filter(report=report, person_id=person_id, status=CandidateStatus.PROPOSED).update(
+        probability=scored.probability, explanation=explanation, model_trained_at=trained_at
+    )
+    MatchCandidate.objects.get_or_create(
+        report=report, person_id=person_id,
+        defaults={"probability": scored.probability, "explanation": explanation, "model_trained_at": trained_at},
+    )  # fmt: skip
+
+
+def propose_for_report(report: MissingReport) -> int:
+    """Match an open report's person against the found persons; queue the candidates. A report that is no
+    longer open has its undecided candidates withdrawn. Returns how many candidates it has to review."""
+    if report.status != Status.OPEN:
+        MatchCandidate.objects.filter(report=report, status=CandidateStatus.PROPOSED).delete()
+        return 0
+    features = index_person(report.person)
+    trained_at = current_model().trained_at
+    for scored in candidates(features, among=FOUND, exclude=frozenset({report.person_id})):
+        _keep(report, scored.person_id, scored, trained_at)
+    return MatchCandidate.objects.filter(report=report, status=CandidateStatus.PROPOSED).count()
+
+
+def propose_for_person(person: Person) -> int:
+    """Match a found person (a survivor, someone stopped at the border) against the open reports' persons;
+    queue the candidates. Returns how many were queued or refreshed."""
+    features = index_person(person)
+    trained_at = current_model().trained_at
+    count = 0
+    for scored in candidates(features, among=REPORTS, exclude=frozenset({person.pk})):
+        for report in MissingReport.objects.filter(person_id=scored.person_id, status=Status.OPEN):
+            _keep(report, person.pk, scored, trained_at)
+            count += 1
+    return count
+
+
+def after_commit(function, *args) -> None:
+    """Run a proposal once the caller's transaction commits. A failure is logged, never raised: the record
+    is saved whatever happens here, and `sweep` proposes again for what changed."""
+
+    def run() -> None:
+        try:
+            function(*args)
+        except Exception:  # noqa: BLE001 - matching must never fail the save that triggered it
+            log.exception("matching after a save failed; the sweep will try again")
+
+    transaction.on_commit(run)
+
+
+def sweep(limit: int = SWEEP_BATCH) -> dict[str, int]:
+    """Index the persons that changed (or were never indexed) and propose again for them, on either side."""
+    persons = stale_persons(limit)
+    reports = 0
+    found = 0
+    for person in persons:
+        open_reports = list(MissingReport.objects.filter(person=person, status=Status.OPEN).select_related("person"))
+        for report in open_reports:
+            propose_for_report(report)
+            reports += 1
+        is_found = (
+            Case.objects.filter(survivor=person).exists() or InterceptedPerson.objects.filter(person=person).exists()
+        )
+        if is_found:
+            propose_for_person(person)
+            found += 1
+        if not open_reports and not is_found:
+            index_person(person)
+    return {"indexed": len(persons), "reports": reports, "found": found}
+
+
+# --- training on the node's own records ------------------------------------------------------------------------
+
+
+def train() -> MatchModel | None:
+    """Train a model on the node's report persons against its found persons (EM in DuckDB, as `setu link`
+    trains) and keep it; None when a side has fewer than MIN_TRAINING_RECORDS persons (the defaults stay)."""
+    while stale_persons(1):
+        sweep()
+    sides = {}
+    for side in (REPORTS, FOUND):
+        profiles = MatchProfile.objects.filter(_among(side)).order_by("person_id")
+        sides[side] = list(profiles.values_list("features", flat=True))
+    if min(len(rows) for rows in sides.values()) < MIN_TRAINING_RECORDS:
+        return None
+    engine = DuckDBEngine(threads=2)
+    try:
+        for table, side in (("l", REPORTS), ("r", FOUND)):
+            engine.load_features(table, [_features(data) for data in sides[side]])
+        result = engine.run("l", "r", Model.default(), train=True, threshold=0.99)
+    finally:
+        engine.close()
+    summary = {**result.model.trained, "reports": len(sides[REPORTS]), "found": len(sides[FOUND])}
+    return MatchModel.objects.create(trained_at=timezone.now(), model=result.model.to_json(), summary=summary)
