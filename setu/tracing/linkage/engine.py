@@ -25,12 +25,12 @@ from setu.tracing.linkage.features import FEATURE_NAMES, INTEGER_FEATURES, Featu
 from setu.tracing.linkage.model import (
     COMPARISONS,
     FLOOR,
+    MIN_EXPECTED_MATCHES,
     TERM_FREQUENCIES,
     TF_MAX_VALUES,
     TF_MIN_COUNT,
     TRAINING_SESSIONS,
     Model,
-    combine_sessions,
     em,
     explanation_text,
     probability,
@@ -142,12 +142,11 @@ class SQLEngine(ABC):
         """Estimate the model from these records (call after `block` and `compare`):
 
         1. u from random pairs (a million, picked by a hash of the row number: the same on every engine);
-        2. per session (model.TRAINING_SESSIONS: the pairs one blocking rule found), EM of m and of the
-           non-matches' own u for the comparisons the rule leaves free, and the chance of each pair being a
-           match: the pairs a rule finds share more than random pairs do (namesakes come from the same
-           districts), so u is learnt again inside each session rather than taken from random pairs;
-        3. m as the sessions' mean, λ as the expected matches (each pair counted once, by the session most
-           sure of it) over all possible pairs; u once more without those matches; levels made monotone;
+        2. per session, in order (model.TRAINING_SESSIONS: the pairs one blocking rule found), EM of m and
+           of the non-matches' own u for the session's free comparisons, the ones the rule fixes left out
+           and those learnt before held, and each pair's chance of being a match;
+        3. λ as the expected matches (each pair counted once, by the session most sure of it) over all
+           possible pairs; u again without those matches; levels made monotone;
         4. the frequencies of given and family names, for the term-frequency adjustment.
         """
         g = ", ".join(GAMMAS)
@@ -170,19 +169,24 @@ class SQLEngine(ABC):
         sure = np.zeros(len(table))  # per (rules, pattern): the highest chance of a match any session gives
         sessions: list[tuple[str, dict[str, list[float]], float]] = []
         smaller = min(n_left, n_right)
-        for name, fixed in TRAINING_SESSIONS.items():
-            bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == name)
+        learnt = Model(m=dict(base.m), u=dict(base.u), prior=base.prior)  # what the sessions found so far
+        for session in TRAINING_SESSIONS:
+            bit = 1 << next(i for i, rule in enumerate(RULES) if rule.name == session.rule)
             selected = (rules & bit) != 0
             if not selected.any():
                 continue
             distinct, inverse = np.unique(patterns[selected], axis=0, return_inverse=True)
             weights = np.bincount(inverse.ravel(), weights=counts[selected])
             start = min(max(smaller / weights.sum(), 0.001), 0.5)  # at most one match a record
-            estimate = em(distinct, weights, base, fixed=fixed, free_u=True, share=start)
-            sessions.append((name, estimate.m, estimate.expected))
+            held = frozenset(c.name for c in COMPARISONS) - session.fixed - session.free
+            estimate = em(distinct, weights, learnt, fixed=session.fixed, held=held, free_u=True, share=start)
+            sessions.append((session.rule, estimate.m, estimate.expected))
+            if estimate.expected >= MIN_EXPECTED_MATCHES:
+                learnt.m.update(estimate.m)
+                learnt.u.update(estimate.u)
             sure[selected] = np.maximum(sure[selected], estimate.posterior(distinct)[inverse.ravel()])
         expected = float((sure * counts).sum())
-        trained = Model(m=combine_sessions(base, sessions), u=base.u, prior=base.prior)
+        trained = Model(m=dict(learnt.m), u=base.u, prior=base.prior)
         trained.prior = min(max(expected / max(possible, 1.0), 1e-12), 0.5)
         trained.u = u_from_random_pairs(random_patterns, random_counts, trained)
         trained = trained.monotone()

@@ -13,10 +13,13 @@ For a pair with level g_c in each comparison c, Fellegi and Sunter's weight is
     w = log2(λ / (1 - λ)) + Σ_c log2(m_c[g_c] / u_c[g_c])
 
 with m the chance of that level among true matches, u among non-matches, λ the chance that two records
-drawn at random are the same person; the probability is 1 / (1 + 2^-w). u is measured on random pairs,
-m and λ estimated by expectation–maximisation on the blocked pairs (Winkler 1988), in sessions that each
-leave out the comparisons their blocking rule already fixes (`TRAINING_SESSIONS`), as Splink does. Until
-a node has data, `Model.default()` holds values that a careful reading of the field gives.
+drawn at random are the same person; the probability is 1 / (1 + 2^-w). Agreeing exactly on a given or
+family name weighs by how common that name is (`TERM_FREQUENCIES`). u is measured on random pairs; m and
+λ are estimated by expectation–maximisation on the blocked pairs (Winkler 1988), in sessions that each
+leave out the comparisons their blocking rule fixes, as Splink does, learn the non-matches' own u beside m
+(the pairs a rule finds share more than random pairs do), and hold what earlier sessions learnt
+(`TRAINING_SESSIONS`). Until a node has data, `Model.default()` holds values that a careful reading of the
+field gives.
 """
 
 from __future__ import annotations
@@ -150,14 +153,31 @@ COMPARISONS: tuple[Comparison, ...] = (
 )  # fmt: skip
 COMPARISON_NAMES = tuple(c.name for c in COMPARISONS)
 
+
 # EM sessions: pairs found by each rule (setu.tracing.linkage.blocking) estimate m for the comparisons the
 # rule does not fix. Every comparison is left free by at least one session.
-TRAINING_SESSIONS: dict[str, frozenset[str]] = {
-    "given_family": frozenset({"given_name", "family_name"}),
-    "given_district": frozenset({"given_name", "home"}),
-    "family_father": frozenset({"family_name", "father_name"}),
-    "phone": frozenset({"phone"}),
-}
+@dataclass(frozen=True)
+class Session:
+    """EM on the pairs one blocking rule found: `fixed` comparisons are what the rule made agree (left out),
+    `free` are estimated (m, and the non-matches' own u), the others are held at what earlier sessions
+    found, so that they tell matches from look-alikes while the free ones are learnt."""
+
+    rule: str
+    fixed: frozenset[str]
+    free: frozenset[str]
+
+
+# In order. First the pairs sharing given and family name: siblings and namesakes differ there in birth,
+# parents, home and phone, which are learnt. Then, with those held, the names themselves, from pairs that
+# share the district, the father or the phone (where siblings, who share all three, would otherwise pass
+# for the same girl).
+TRAINING_SESSIONS: tuple[Session, ...] = (
+    Session("given_family", frozenset({"given_name", "family_name"}),
+            frozenset({"sex", "birth", "father_name", "mother_name", "home", "phone"})),
+    Session("given_district", frozenset({"given_name", "home"}), frozenset({"family_name"})),
+    Session("family_father", frozenset({"family_name", "father_name"}), frozenset({"given_name"})),
+    Session("phone", frozenset({"phone"}), frozenset({"given_name", "family_name"})),
+)  # fmt: skip
 
 # Term frequencies: agreeing on a common name says less than agreeing on a rare one. For the exact levels
 # of these comparisons the level's u is replaced by the value's own frequency among the records
@@ -362,14 +382,16 @@ class Estimate:
     u: dict[str, list[float]]  # for the free comparisons (as given when u is held)
     share: float  # λ_b: the share of these pairs that are matches
     expected: float  # how many of them are matches
+    counted: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)  # (m, u) in the likelihood
 
     def posterior(self, patterns: np.ndarray) -> np.ndarray:
-        """The chance that pairs with these level vectors are matches, by this estimate (free comparisons)."""
+        """The chance that pairs with these level vectors are matches, by this estimate (every comparison
+        that counted, held or free)."""
         odds = np.full(len(patterns), math.log2(self.share / (1 - self.share)))
         for i, comparison in enumerate(COMPARISONS):
-            if comparison.name in self.m:
-                m = np.clip(np.asarray(self.m[comparison.name]), FLOOR, 1)
-                u = np.clip(np.asarray(self.u[comparison.name]), FLOOR, 1)
+            if comparison.name in self.counted:
+                m = np.clip(np.asarray(self.counted[comparison.name][0]), FLOOR, 1)
+                u = np.clip(np.asarray(self.counted[comparison.name][1]), FLOOR, 1)
                 ratio = np.log2(m / u)
                 ratio[0] = 0.0
                 odds += ratio[patterns[:, i]]
@@ -382,6 +404,7 @@ def em(
     model: Model,
     *,
     fixed: frozenset[str] = frozenset(),
+    held: frozenset[str] = frozenset(),
     free_u: bool = False,
     share: float = 0.1,
     iterations: int = 100,
@@ -390,8 +413,10 @@ def em(
     """Expectation–maximisation of m (and of u when `free_u`) and of the match share among these pairs.
 
     `patterns`: distinct level vectors (rows) with `counts`. Comparisons in `fixed` (those the pairs were
-    blocked on) neither move nor count. Starts from the model's m and u and the given share."""
-    free = [i for i, c in enumerate(COMPARISONS) if c.name not in fixed]
+    blocked on) neither move nor count; those in `held` count at the model's values without moving. Starts
+    from the model's m and u and the given share."""
+    counted = [i for i, c in enumerate(COMPARISONS) if c.name not in fixed]
+    free = [i for i in counted if COMPARISONS[i].name not in held]
     m = {c.name: np.clip(np.asarray(model.m[c.name], dtype=float), FLOOR, 1) for c in COMPARISONS}
     u = {c.name: np.clip(np.asarray(model.u[c.name], dtype=float), FLOOR, 1) for c in COMPARISONS}
     total = float(counts.sum())
@@ -399,7 +424,7 @@ def em(
     for _ in range(iterations):
         log_m = np.zeros(len(patterns))
         log_u = np.zeros(len(patterns))
-        for i in free:
+        for i in counted:
             name = COMPARISONS[i].name
             g = patterns[:, i]
             informative = g > 0
@@ -427,22 +452,6 @@ def em(
             break
     names = [COMPARISONS[i].name for i in free]
     return Estimate(m={n: m[n].tolist() for n in names}, u={n: u[n].tolist() for n in names}, share=share,
-                    expected=expected)  # fmt: skip
-
-
-def combine_sessions(model: Model, sessions: list[tuple[str, dict[str, list[float]], float]]) -> dict[str, list[float]]:
-    """m per comparison: the mean over the sessions that estimated it with enough expected matches
-    (weighted by them); the model's own value where none did."""
-    result = {}
-    for comparison in COMPARISONS:
-        estimates = [(m[comparison.name], weight) for _, m, weight in sessions
-                     if comparison.name in m and weight >= MIN_EXPECTED_MATCHES]  # fmt: skip
-        if not estimates:
-            result[comparison.name] = list(model.m[comparison.name])
-            continue
-        stacked = np.array([e for e, _ in estimates])
-        weights = np.array([w for _, w in estimates])
-        mean = (stacked * weights[:, None]).sum(axis=0) / weights.sum()
-        mean[0] = 1.0
-        result[comparison.name] = mean.tolist()
-    return result
+                    expected=expected, counted={COMPARISONS[i].name: (m[COMPARISONS[i].name].tolist(),
+                                                                      u[COMPARISONS[i].name].tolist())
+                                                for i in counted})  # fmt: skip
