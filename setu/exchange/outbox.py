@@ -57,18 +57,21 @@ def outbox_put(
     peer: Peer | None = None,
     actor=None,
     now: dt.datetime | None = None,
+    legal_basis: str = "",
 ) -> OutboxMessage:
     """Minimise `candidate` for `type`, sign it and queue it for the peer, in the caller's transaction.
 
     A case-bound type needs the case's `link` (it gives the peer, the bilateral reference and the next
-    sequence number); identity fields go only under the case's sharing consent or legal basis. Raises
-    PayloadError (nothing queued) when the payload cannot be sent as it is."""
+    sequence number); identity fields go only under the case's sharing consent or legal basis. A message of
+    no case carries identity fields only with the `legal_basis` its sender recorded (tracing: a missing
+    child's family's consent, the officers' confirmation of a match). Raises PayloadError (nothing queued)
+    when the payload cannot be sent as it is."""
     now = now or timezone.now()
     kind = message_type(type)
     if kind.case_bound and link is None:
         raise PayloadError([f"{type} belongs to a bilateral case: the case has no link to the other country"])
     with transaction.atomic():
-        basis = ""
+        basis = "" if kind.case_bound else legal_basis.strip()[:300]
         if link is not None:
             # Only the link's row is locked: PostgreSQL cannot lock the nullable side (case) of the outer join.
             link = CaseLink.objects.select_for_update(of=("self",)).select_related("peer", "case").get(pk=link.pk)

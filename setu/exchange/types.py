@@ -123,10 +123,13 @@ def minimise(name: str, candidate: dict, *, may_identify: bool) -> dict:
     """The payload that may leave the node: the schema's fields only, identity only with consent, checked.
 
     `may_identify`: the survivor's case holds live consent or a recorded legal basis for sharing with the
-    other country. Empty values are left out rather than sent."""
+    other country. Empty values are left out rather than sent, unless the schema requires the field."""
     kind = message_type(name)
     allowed = set(kind.schema.get("properties", {})) - (set() if may_identify else kind.identity_fields)
-    payload = {k: v for k, v in candidate.items() if k in allowed and v not in (None, "", [], {})}
+    # Empty values are left out, except where the schema requires the field (an empty list of candidates).
+    payload = {
+        k: v for k, v in candidate.items() if k in allowed and (k in kind.required or v not in (None, "", [], {}))
+    }
     missing = kind.required - set(payload)
     withheld = missing & kind.identity_fields if not may_identify else set()
     if withheld:

@@ -16,9 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.core.http import AuthedRequest
-from setu.people.models import BirthPrecision, Person, Relation
-from setu.people.rules import format_phone
-from setu.tracing import selectors, services
+from setu.tracing import matching, selectors, services
 from setu.tracing.linkage.model import COMPARISONS
 from setu.tracing.models import CandidateStatus, MatchCandidate
 
@@ -46,53 +44,16 @@ def match_queue(request: AuthedRequest) -> HttpResponse:
     rows = selectors.candidate_list_for(request.user, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.candidate_list_audit(request.user)
-    return render(request, "tracing/match_queue.html", {"page": page, "status": status,
+    from setu.tracing.border import local_list_for
+
+    asked = list(local_list_for(request.user)[:50])
+    return render(request, "tracing/match_queue.html", {"page": page, "status": status, "asked": asked,
                                                         "statuses": CandidateStatus.choices})  # fmt: skip
 
 
-def _birth(person: Person) -> str:
-    if person.birth_date and person.birth_precision == BirthPrecision.EXACT:
-        return person.birth_date.isoformat()
-    if person.birth_date and person.birth_precision == BirthPrecision.YEAR:
-        return str(person.birth_date.year)
-    if person.age_estimate is not None and person.age_estimated_on:
-        return _("about %(age)s on %(date)s") % {"age": person.age_estimate, "date": person.age_estimated_on}
-    return ""
-
-
-def _facts(person: Person) -> dict[str, str]:
-    """What the matcher compared, as recorded, for the side-by-side table."""
-    parents = {str(Relation.Kind.FATHER): "", str(Relation.Kind.MOTHER): ""}
-    for relation in person.relations.filter(kind__in=list(parents)).select_related("related_person"):
-        if not parents[relation.kind]:
-            parents[relation.kind] = (
-                relation.related_person.full_name if relation.related_person else relation.related_name
-            )
-    phone = person.phones.values_list("number", flat=True).first()
-    name = person.full_name + (
-        f" ({person.name_latin})" if person.name_latin and person.name_latin != person.full_name else ""
-    )
-    home = ", ".join(str(part) for part in (
-        f"{person.home_local_level.name}-{person.home_ward}" if person.home_local_level and person.home_ward
-        else person.home_local_level.name if person.home_local_level else "",
-        person.home_district.name if person.home_district else "",
-    ) if part)  # fmt: skip
-    return {
-        "given_name": name,
-        "family_name": person.family_name or "",
-        "sex": person.get_gender_display(),
-        "birth": _birth(person),
-        "father_name": parents[str(Relation.Kind.FATHER)],
-        "mother_name": parents[str(Relation.Kind.MOTHER)],
-        "home": home,
-        # The last digits only: enough to see that they agree, not a number to call from the queue.
-        "phone": f"…{format_phone(phone)[-4:]}" if phone else "",
-    }
-
-
-def _rows(candidate: MatchCandidate) -> list[dict]:
-    said = {item["field"]: item for item in candidate.explanation}
-    left, right = _facts(candidate.report.person), _facts(candidate.person)
+def comparison_rows(left: dict[str, str], right: dict[str, str], explanation: list[dict]) -> list[dict]:
+    """One row per compared field: both sides as recorded and what the matcher found, with its weight."""
+    said = {item["field"]: item for item in explanation}
     rows = []
     for comparison in COMPARISONS:
         finding = said.get(comparison.name, {})
@@ -100,6 +61,11 @@ def _rows(candidate: MatchCandidate) -> list[dict]:
                      "right": right[comparison.name], "finding": finding.get("label", _("no information")),
                      "weight": finding.get("weight")})  # fmt: skip
     return rows
+
+
+def _rows(candidate: MatchCandidate) -> list[dict]:
+    left, right = matching.person_facts(candidate.report.person), matching.person_facts(candidate.person)
+    return comparison_rows(left, right, candidate.explanation)
 
 
 def _detail(request: AuthedRequest, candidate: MatchCandidate, *, errors=None, reason: str = "",

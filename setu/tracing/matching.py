@@ -25,13 +25,15 @@ import logging
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from setu.cases.models import Case
 from setu.core.dates import ad_to_bs
 from setu.interceptions.models import InterceptedPerson
 from setu.people.models import BirthPrecision, Person, PhoneNumber, Relation
+from setu.people.rules import format_phone
 from setu.tracing.linkage.blocking import MAX_BLOCK, keys
 from setu.tracing.linkage.engine import DuckDBEngine, score_candidates
 from setu.tracing.linkage.features import Features, read_record
@@ -59,7 +61,7 @@ SWEEP_BATCH = 2000
 # A model needs this many records a side to be trained on the node; until then, the defaults.
 MIN_TRAINING_RECORDS = 200
 
-REPORTS, FOUND = "reports", "found"
+REPORTS, FOUND, ANYONE = "reports", "found", "anyone"  # which persons a record is matched against
 
 
 # --- a person as the matcher reads them ----------------------------------------------------------------------
@@ -137,6 +139,47 @@ def stale_persons(limit: int = SWEEP_BATCH) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids).select_related("home_district", "home_local_level"))
 
 
+def _birth(person: Person) -> str:
+    if person.birth_date and person.birth_precision == BirthPrecision.EXACT:
+        return person.birth_date.isoformat()
+    if person.birth_date and person.birth_precision == BirthPrecision.YEAR:
+        return str(person.birth_date.year)
+    if person.age_estimate is not None and person.age_estimated_on:
+        return _("about %(age)s on %(date)s") % {"age": person.age_estimate, "date": person.age_estimated_on}
+    return ""
+
+
+def person_facts(person: Person) -> dict[str, str]:
+    """What the matcher compared, as recorded, for people to compare side by side (the review pages, the
+    details revealed across the border)."""
+    parents = {str(Relation.Kind.FATHER): "", str(Relation.Kind.MOTHER): ""}
+    for relation in person.relations.filter(kind__in=list(parents)).select_related("related_person"):
+        if not parents[relation.kind]:
+            parents[relation.kind] = (
+                relation.related_person.full_name if relation.related_person else relation.related_name
+            )
+    phone = person.phones.values_list("number", flat=True).first()
+    name = person.full_name + (
+        f" ({person.name_latin})" if person.name_latin and person.name_latin != person.full_name else ""
+    )
+    home = ", ".join(str(part) for part in (
+        f"{person.home_local_level.name}-{person.home_ward}" if person.home_local_level and person.home_ward
+        else person.home_local_level.name if person.home_local_level else "",
+        person.home_district.name if person.home_district else "",
+    ) if part)  # fmt: skip
+    return {
+        "given_name": name,
+        "family_name": person.family_name or "",
+        "sex": person.get_gender_display(),
+        "birth": _birth(person),
+        "father_name": parents[str(Relation.Kind.FATHER)],
+        "mother_name": parents[str(Relation.Kind.MOTHER)],
+        "home": home,
+        # The last digits only: enough to see that they agree, not a number to call from the queue.
+        "phone": f"…{format_phone(phone)[-4:]}" if phone else "",
+    }
+
+
 # --- the model -------------------------------------------------------------------------------------------------
 
 
@@ -173,7 +216,10 @@ class Scored:
 
 
 def _among(side: str):
-    """Persons on one side: with an open report, or found (a case, or stopped at the border)."""
+    """Persons on one side: with an open report, found (a case, or stopped at the border), or anyone (for
+    finding the same person registered twice on the node)."""
+    if side == ANYONE:
+        return Q()
     if side == REPORTS:
         return Exists(MissingReport.objects.filter(person=OuterRef("person_id"), status=Status.OPEN))
     return Exists(Case.objects.filter(survivor=OuterRef("person_id"))) | Exists(
@@ -183,7 +229,9 @@ def _among(side: str):
 
 def candidates(features: Features, *, among: str, exclude: frozenset[int] = frozenset(), limit: int = SHOWN,
                threshold: float = REVIEW_THRESHOLD) -> list[Scored]:  # fmt: skip
-    """The persons of one side (REPORTS or FOUND) most likely to be the same as `features`, best first."""
+    """The persons of one side (REPORTS, FOUND or ANYONE) most likely to be the same as `features`, best
+    first: those sharing a blocking key with it (keys shared by more than MAX_KEY_PERSONS left out), scored
+    by the node's model with its own SQL, at or above `threshold`."""
     wanted = keys(features)
     if not wanted:
         return []
@@ -277,7 +325,9 @@ def sweep(limit: int = SWEEP_BATCH) -> dict[str, int]:
             found += 1
         if not open_reports and not is_found:
             index_person(person)
-    return {"indexed": len(persons), "reports": reports, "found": found}
+    from setu.tracing.border import answer_waiting  # alerts from the other node whose matching failed
+
+    return {"indexed": len(persons), "reports": reports, "found": found, "alerts": answer_waiting()}
 
 
 # --- training on the node's own records ------------------------------------------------------------------------

@@ -246,3 +246,101 @@ class MatchNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.candidate_id}"
+
+
+# --- across the border (setu.tracing.border) -----------------------------------------------------------------------
+
+
+class BorderStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("cross-border candidate", "Proposed")
+    ASKED = "asked", pgettext_lazy("cross-border candidate", "Asked to reveal")
+    REVEALED = "revealed", pgettext_lazy("cross-border candidate", "Revealed")
+    DECLINED = "declined", pgettext_lazy("cross-border candidate", "Not revealed")
+    REJECTED = "rejected", pgettext_lazy("cross-border candidate", "Not her")
+
+
+class AlertSent(PublicIdModel):
+    """A missing-person alert this node sent to the other country's node about one of its reports."""
+
+    report = models.ForeignKey(MissingReport, on_delete=models.CASCADE, related_name="alerts")
+    peer = models.ForeignKey("exchange.Peer", on_delete=models.PROTECT, related_name="+")
+    alert_ref = models.UUIDField(unique=True, editable=False)
+    message = models.OneToOneField("exchange.OutboxMessage", on_delete=models.PROTECT, related_name="+")
+    legal_basis = models.CharField(_("legal basis for sharing"), max_length=300)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["report", "peer"], name="tracing_alert_once_per_peer")]
+
+    def __str__(self) -> str:
+        return str(self.alert_ref)
+
+
+class ForeignCandidate(PublicIdModel):
+    """Someone the other node's matcher found for our alert: a summary that names nobody, until officers on
+    both sides confirm her and her details are revealed."""
+
+    alert = models.ForeignKey(AlertSent, on_delete=models.CASCADE, related_name="candidates")
+    candidate_ref = models.UUIDField(editable=False)
+    probability = models.FloatField()
+    explanation = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)  # sex, age band, found as, found in, recorded on
+    status = models.CharField(max_length=10, choices=BorderStatus.choices, default=BorderStatus.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+    details = models.JSONField(default=dict)  # who she is, once revealed
+    revealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "-id"]
+        constraints = [models.UniqueConstraint(fields=["alert", "candidate_ref"], name="tracing_foreign_once")]
+
+    def __str__(self) -> str:
+        return str(self.candidate_ref)
+
+
+class AlertReceived(PublicIdModel):
+    """A missing-person alert from the other node: exactly the features it carried, matched here."""
+
+    inbox = models.OneToOneField("exchange.InboxMessage", on_delete=models.PROTECT, related_name="tracing_alert")
+    from_node = models.CharField(max_length=2)
+    alert_ref = models.UUIDField(editable=False)
+    reported_on = models.DateField()
+    sex = models.CharField(max_length=24, blank=True)
+    age_band = models.CharField(max_length=8, blank=True)
+    features = models.JSONField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["from_node", "alert_ref"], name="tracing_alert_received_once")]
+
+    def __str__(self) -> str:
+        return str(self.alert_ref)
+
+
+class LocalCandidate(PublicIdModel):
+    """One of our persons proposed to the other node for its alert (as a summary, under `candidate_ref`),
+    and what became of it: asked about, revealed or not, and the report's details once both confirmed."""
+
+    alert = models.ForeignKey(AlertReceived, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    candidate_ref = models.UUIDField(unique=True, editable=False)
+    probability = models.FloatField()
+    explanation = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=BorderStatus.choices, default=BorderStatus.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+    their_details = models.JSONField(default=dict)  # the report's details, once both confirmed
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.candidate_ref)

@@ -25,7 +25,7 @@ REPORT_OBJECT_TYPE = "tracing.missingreport"
 _RELATED = ("person", "organisation", "last_seen_district")
 
 
-def _scope(user, permission: Permission) -> Q | None:
+def report_scope(user, permission: Permission) -> Q | None:
     """The reports `permission` reaches for `user`, as a filter; None when it reaches none."""
     grant = policy.grants(user, permission)
     if not grant.allowed:
@@ -51,7 +51,7 @@ def report_list_for(
     """The reports `user` may see, newest reported first; `query` finds the missing person by any of her
     names, in Devanagari or Latin letters, any spelling (setu.people's name search), or a phone or document
     number, or the report by its number."""
-    scope = _scope(user, permission)
+    scope = report_scope(user, permission)
     if scope is None:
         return MissingReport.objects.none()
     rows = MissingReport.objects.filter(scope)
@@ -98,7 +98,7 @@ def report_get_for(user, public_id, *, permission: Permission = Permission.TRACI
 
     `permission=TRACING_RECORD` fetches it for an edit or a status change. Either way the read is audited
     as tracing.report_view; a refusal as a denied event of the permission asked for."""
-    scope = _scope(user, permission)
+    scope = report_scope(user, permission)
     key = as_uuid(public_id)
     report = None
     if scope is not None and key is not None:
@@ -118,7 +118,7 @@ def report_get_for(user, public_id, *, permission: Permission = Permission.TRACI
 
 def report_can_record(user, report: MissingReport) -> bool:
     """Whether `user` may edit the report and change its status (TRACING_RECORD reaches it)."""
-    scope = _scope(user, Permission.TRACING_RECORD)
+    scope = report_scope(user, Permission.TRACING_RECORD)
     return scope is not None and MissingReport.objects.filter(scope, pk=report.pk).exists()
 
 
@@ -143,7 +143,7 @@ def _candidate_scope(user, permission: Permission = Permission.MATCH_REVIEW) -> 
         return None
     if grant.node_wide:
         return Q()
-    reports = _scope(user, permission)
+    reports = report_scope(user, permission)
     by_report = Q(report__in=MissingReport.objects.filter(reports).values("pk"))
     person = Q(person__organisation_id__in=sorted(grant.organisation_ids))
     if grant.district_ids:

@@ -23,6 +23,7 @@ from setu.accounts import policy
 from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.core.http import AuthedRequest
+from setu.exchange.flows import peer_name
 from setu.geo.models import LocalLevel
 from setu.people import selectors as people_selectors
 from setu.people.models import BirthPrecision, Person, Relation
@@ -82,9 +83,18 @@ def _person_facts(user, person: Person) -> dict[str, Any]:
 
 @require_GET
 def report_detail(request: AuthedRequest, public_id) -> HttpResponse:
-    report = selectors.report_get_for(request.user, public_id)
+    return report_page(request, selectors.report_get_for(request.user, public_id))
+
+
+def report_page(request: AuthedRequest, report, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """A report's page (also re-rendered with a refused form's errors by the pages that post from it)."""
+    from setu.tracing import border
+
     can_review = policy.has_permission(request.user, Permission.MATCH_REVIEW)
     confirmed = selectors.confirmed_match_of(report)
+    alerts = border.alerts_of(report)
+    for alert in alerts:
+        alert.node_name = peer_name(alert.peer.code)  # type: ignore[attr-defined]  # for the template
     context = {
         "report": report,
         "person": report.person,
@@ -95,8 +105,15 @@ def report_detail(request: AuthedRequest, public_id) -> HttpResponse:
         "confirmed_visible": confirmed is not None
         and people_selectors.person_list_for(request.user).filter(pk=confirmed.person_id).exists(),
         **_person_facts(request.user, report.person),
+        "alerts": alerts,
+        "alert_targets": [
+            {"code": peer.code, "name": peer_name(peer.code)}
+            for peer in border.peers()
+            if peer.code not in {alert.peer.code for alert in alerts}
+        ],
+        **extra,
     }
-    return render(request, "tracing/report_detail.html", context)
+    return render(request, "tracing/report_detail.html", context, status=status)
 
 
 # --- registering and editing -----------------------------------------------------------------------------------
