@@ -63,6 +63,7 @@ messages: $(STAMP)
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

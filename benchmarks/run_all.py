@@ -22,16 +22,28 @@ def _postgres_answers() -> bool:
 
 
 BENCHMARKS = ("people.py", "cases.py", "exchange.py", "interceptions.py")
+# Per database, without the web benchmarks' options (no server is involved).
+IN_PROCESS = ("matching.py",)
+# Run once, not per database: record linkage of files needs none (it compares with Splink; the `bench` extra).
+ONCE = ("linkage.py",)
 
 
 def main() -> int:
-    """Every benchmark on every database that answers; options given (`--requests N`, `--workers N`) go to each."""
+    """Every benchmark on every database that answers; options given (`--requests N`, `--workers N`) go to the
+    web benchmarks."""
     databases = ["sqlite", "postgres"] if _postgres_answers() else ["sqlite"]
     status = 0
     for script in BENCHMARKS:
         for database in databases:
             print(f"\n=== benchmarks/{script} --database {database}", flush=True)
             status |= subprocess.call([sys.executable, str(HERE / script), "--database", database, *sys.argv[1:]])
+    for script in IN_PROCESS:
+        for database in databases:
+            print(f"\n=== benchmarks/{script} --database {database}", flush=True)
+            status |= subprocess.call([sys.executable, str(HERE / script), "--database", database])
+    for script in ONCE:
+        print(f"\n=== benchmarks/{script}", flush=True)
+        status |= subprocess.call([sys.executable, str(HERE / script)])
     return status
 
 
