@@ -42,7 +42,7 @@ from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
 from setu.prevention.tests.matrix import out_of_scope_activity, out_of_scope_vigilance_report
-from setu.tracing.tests.matrix import out_of_scope_report, report_state
+from setu.tracing.tests.matrix import out_of_scope_asked, out_of_scope_candidate, out_of_scope_report, report_state
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +61,9 @@ class Endpoint:
 
 # Lists whose rows are survivors (or missing people): a node-wide grant of these shows the out-of-scope person
 # by design.
-SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW}
-# Permissions that no page or endpoint uses yet; each joins the matrix with its first endpoint. MATCH_REVIEW: the
-# review queue of candidate matches (setu.tracing) is not built yet.
-NOT_YET_USED = {Permission.MATCH_REVIEW}
+SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW, Permission.MATCH_REVIEW}
+# Permissions that no page or endpoint uses yet; each joins the matrix with its first endpoint.
+NOT_YET_USED: set[Permission] = set()
 
 
 def _person(ctx: dict) -> str:
@@ -333,6 +332,22 @@ ENDPOINTS = [
              data={"reference": "Changed"}, api=True),
     Endpoint("api missing report status", "POST", lambda c: _report_api(c, "status/"), Permission.TRACING_RECORD,
              True, data={"status": "closed", "note": "Closed?"}, api=True),
+    Endpoint("missing-person alert to the other node", "POST", lambda c: _report(c, "alert_send"),
+             Permission.TRACING_RECORD, True, data={"peer": "IN", "legal_basis": "consent?"}),
+    # The review queue, with a candidate proposed for that report (her relative, of Parsa too).
+    Endpoint("possible matches", "GET", lambda c: (out_of_scope_candidate(c), reverse("tracing:matches"))[1],
+             Permission.MATCH_REVIEW, False),
+    Endpoint("possible match", "GET", lambda c: reverse("tracing:match", args=[out_of_scope_candidate(c).public_id]),
+             Permission.MATCH_REVIEW, True),
+    Endpoint("possible match decide", "POST",
+             lambda c: reverse("tracing:match_decide", args=[out_of_scope_candidate(c).public_id]),
+             Permission.MATCH_REVIEW, True, data={"decision": "confirm", "reason": "Sure?"}),
+    # The other node asked about a person of Parsa.
+    Endpoint("asked by the other node", "GET",
+             lambda c: reverse("tracing:asked", args=[out_of_scope_asked(c).public_id]), Permission.MATCH_REVIEW, True),
+    Endpoint("asked by the other node reveal", "POST",
+             lambda c: reverse("tracing:asked_decide", args=[out_of_scope_asked(c).public_id]),
+             Permission.MATCH_REVIEW, True, data={"decision": "reveal", "reason": "Sure?"}),
 ]  # fmt: skip
 
 

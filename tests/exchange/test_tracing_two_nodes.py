@@ -25,7 +25,8 @@ person = MissingPersonEntry(full_name="सीता तामाङ", gender=Gen
                             father_name="धन बहादुर तामाङ", mother_name="माया तामाङ", phone="9800012345")
 report = report_create(actor=police, entry=ReportEntry(
     person=person, reporter_name="Maya Tamang", reporter_relation="mother", reporter_phone="9800012345",
-    last_seen_on=timezone.localdate() - dt.timedelta(days=2), last_seen_place="Biratnagar bus park", circumstances="A new friend offered her a job in Kathmandu.",
+    last_seen_on=timezone.localdate() - dt.timedelta(days=2), last_seen_place="Biratnagar bus park",
+    circumstances="A new friend offered her a job in Kathmandu.",
     reference_kind="ncrc_104", reference="104-2026-0042"))
 print(json.dumps({"report": str(report.public_id), "number": report.number}))
 """
