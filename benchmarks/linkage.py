@@ -111,11 +111,33 @@ def _generated(work: Path, left: int, right: int, matched: int, seed: int) -> tu
     return files.left, files.right, truth
 
 
+def calibration(pairs: Path, truth: set[tuple[str, str]]) -> None:
+    """How well the probabilities are calibrated: of the pairs given a chance between a and b, how many are
+    true (they should be between a and b); and the expected calibration error over them."""
+    buckets: dict[int, list[int]] = {}
+    with pairs.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            p = float(row["probability"])
+            buckets.setdefault(min(int(p * 10), 9), []).append((row["left_id"], row["right_id"]) in truth)
+    total = sum(len(v) for v in buckets.values())
+    error = 0.0
+    print("  calibration of setu link's probabilities (pairs at 0.1 or more):")
+    for bucket in sorted(buckets):
+        hits = buckets[bucket]
+        seen = sum(hits) / len(hits)
+        error += len(hits) / total * abs(seen - (bucket + 0.5) / 10)
+        print(f"    {bucket / 10:.1f}-{(bucket + 1) / 10:.1f}: {len(hits):6,} pairs, {seen:.3f} of them true")
+    print(f"    expected calibration error: {error:.3f}", flush=True)
+
+
 def generated(work: Path, left: int, right: int, matched: int, seed: int) -> None:
     print(f"\nGenerated Nepal-India records (seed {seed}):", flush=True)
     left_csv, right_csv, truth = _generated(work, left, right, matched, seed)
     _run("Splink 5 (DuckDB):", [*SPLINK, "contract", str(left_csv), str(right_csv)], work / "gen-splink.csv", truth)
     _run("setu link (DuckDB):", [*SETU, "link", str(left_csv), str(right_csv), "--quiet"], work / "gen-setu.csv", truth)
+    _timed([*SETU, "link", str(left_csv), str(right_csv), "--quiet", "--threshold", "0.1", "--out",
+            str(work / "gen-setu-all.csv")])  # fmt: skip
+    calibration(work / "gen-setu-all.csv", truth)
 
 
 def batch(work: Path, left: int, right: int, matched: int, seed: int) -> None:
