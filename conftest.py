@@ -126,3 +126,30 @@ def birgunj(parsa):
     from setu.geo.models import BorderPoint
 
     return BorderPoint.objects.get_or_create(country="NP", name_en="Birgunj", defaults={"district": parsa})[0]
+
+
+# Local levels of Morang and a local government of Biratnagar: the prevention and tracing tests use them.
+@pytest.fixture
+def biratnagar(morang):
+    from setu.geo.models import LocalLevel
+    from setu.prevention.tests.factories import local_level
+
+    return local_level("Biratnagar", district=morang, wards=19, kind=LocalLevel.Kind.METROPOLITAN)
+
+
+@pytest.fixture
+def rangeli(morang):
+    from setu.prevention.tests.factories import local_level
+
+    return local_level("Rangeli", district=morang, wards=9)
+
+
+@pytest.fixture
+def np_municipality(morang):
+    return OrganisationFactory(name_en="Biratnagar Metropolitan City", org_type=OrganisationType.LOCAL_GOVERNMENT,
+                               districts=[morang])  # fmt: skip
+
+
+@pytest.fixture
+def np_localgov(np_municipality):
+    return make_user("np_localgov", "local_government_officer", np_municipality)

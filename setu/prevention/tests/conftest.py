@@ -16,35 +16,14 @@ from setu.prevention.tests.factories import local_level
 
 
 @pytest.fixture
-def biratnagar(morang) -> LocalLevel:
-    return local_level("Biratnagar", district=morang, wards=19, kind=LocalLevel.Kind.METROPOLITAN)
-
-
-@pytest.fixture
-def rangeli(morang) -> LocalLevel:
-    return local_level("Rangeli", district=morang, wards=9)
-
-
-@pytest.fixture
 def birgunj(parsa) -> LocalLevel:
     return local_level("Birgunj", district=parsa, wards=32, kind=LocalLevel.Kind.METROPOLITAN)
-
-
-@pytest.fixture
-def np_municipality(morang):
-    return OrganisationFactory(name_en="Biratnagar Metropolitan City", org_type=OrganisationType.LOCAL_GOVERNMENT,
-                               districts=[morang])  # fmt: skip
 
 
 @pytest.fixture
 def np_parsa_municipality(parsa):
     return OrganisationFactory(name_en="Birgunj Metropolitan City", org_type=OrganisationType.LOCAL_GOVERNMENT,
                                districts=[parsa])  # fmt: skip
-
-
-@pytest.fixture
-def np_localgov(np_municipality):
-    return make_user("np_localgov", "local_government_officer", np_municipality)
 
 
 @pytest.fixture

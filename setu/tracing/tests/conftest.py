@@ -22,16 +22,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def biratnagar(morang) -> LocalLevel:
-    return local_level("Biratnagar", district=morang, wards=19, kind=LocalLevel.Kind.METROPOLITAN)
-
-
-@pytest.fixture
-def rangeli(morang) -> LocalLevel:
-    return local_level("Rangeli", district=morang, wards=9)
-
-
-@pytest.fixture
 def birgunj_city(parsa) -> LocalLevel:
     return local_level("Birgunj", district=parsa, wards=32, kind=LocalLevel.Kind.METROPOLITAN)
 
@@ -51,17 +41,6 @@ def np_parsa_police_org(parsa):
 @pytest.fixture
 def np_parsa_police(np_parsa_police_org):
     return make_user("np_parsa_police", "police_officer", np_parsa_police_org)
-
-
-@pytest.fixture
-def np_municipality(morang):
-    return OrganisationFactory(name_en="Biratnagar Metropolitan City", org_type=OrganisationType.LOCAL_GOVERNMENT,
-                               districts=[morang])  # fmt: skip
-
-
-@pytest.fixture
-def np_localgov(np_municipality):
-    return make_user("np_localgov", "local_government_officer", np_municipality)
 
 
 @pytest.fixture
