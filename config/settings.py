@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         # A case's status kept its name when missing-person reports brought a second "status".
         "StatusEnum": "setu.cases.choices.CaseStatus",
         "MissingReportStatusEnum": "setu.tracing.models.Status",
+        "MatchCandidateStatusEnum": "setu.tracing.models.CandidateStatus",
     },
 }
 

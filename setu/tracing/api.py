@@ -22,7 +22,15 @@ from setu.people import selectors as people_selectors
 from setu.people.api import OrganisationRefSerializer
 from setu.people.models import Nationality, Person
 from setu.tracing import selectors, services
-from setu.tracing.models import MissingReport, ReferenceKind, ReporterRelation, Status, Visibility
+from setu.tracing.models import (
+    CandidateStatus,
+    MatchCandidate,
+    MissingReport,
+    ReferenceKind,
+    ReporterRelation,
+    Status,
+    Visibility,
+)
 
 # --- read ------------------------------------------------------------------------------------------------------
 
@@ -183,3 +191,70 @@ class MissingReportViewSet(viewsets.GenericViewSet):
         report = selectors.report_get_for(request.user, public_id, permission=Permission.TRACING_RECORD)
         data = _valid(ReportStatusSerializer, request)
         return self._detail(services.report_set_status(actor=request.user, report=report, **data))
+
+
+# --- the review queue ------------------------------------------------------------------------------------------
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    report = serializers.UUIDField(source="report.public_id", read_only=True)
+    report_number = serializers.CharField(source="report.number", read_only=True)
+    person = serializers.UUIDField(source="person.public_id", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    explanation = serializers.ListField(
+        child=serializers.DictField(), read_only=True,
+        help_text="What each field said, strongest first: {field, level, label, weight (log2 of the Bayes factor)}.",
+    )  # fmt: skip
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = MatchCandidate
+        fields = ["id", "report", "report_number", "person", "person_name", "probability", "explanation", "status",
+                  "decided_by", "decided_at", "reason", "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class MatchDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class MatchCandidateViewSet(viewsets.GenericViewSet):
+    """Candidate matches proposed by the matcher: list, read, confirm or reject (with why)."""
+
+    serializer_class = CandidateSerializer
+    lookup_field = "public_id"
+    queryset = MatchCandidate.objects.none()
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=CandidateStatus.values)])
+    def list(self, request: Request) -> Response:
+        policy.require(request.user, Permission.MATCH_REVIEW, object_type=selectors.CANDIDATE_OBJECT_TYPE)
+        wanted = request.query_params.get("status", CandidateStatus.PROPOSED)
+        status_filter = wanted if wanted in CandidateStatus.values else CandidateStatus.PROPOSED
+        selectors.candidate_list_audit(request.user)
+        page = self.paginate_queryset(selectors.candidate_list_for(request.user, status=status_filter))  # type: ignore[arg-type]
+        return self.get_paginated_response(CandidateSerializer(page, many=True).data)
+
+    @extend_schema(responses=CandidateSerializer)
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        return Response(CandidateSerializer(selectors.candidate_get_for(request.user, public_id)).data)
+
+    def _decide(self, request: Request, public_id: str, service) -> Response:
+        candidate = selectors.candidate_get_for(request.user, public_id)
+        data = _valid(MatchDecisionSerializer, request)
+        decided = service(actor=request.user, candidate=candidate, reason=data["reason"])
+        fresh = MatchCandidate.objects.select_related("report", "person", "decided_by").get(pk=decided.pk)
+        return Response(CandidateSerializer(fresh).data)
+
+    @extend_schema(request=MatchDecisionSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, public_id: str) -> Response:
+        """The same person: the report is marked found and the holders of her records are told."""
+        return self._decide(request, public_id, services.candidate_confirm)
+
+    @extend_schema(request=MatchDecisionSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, public_id: str) -> Response:
+        """Not the same person: not proposed again for this report."""
+        return self._decide(request, public_id, services.candidate_reject)

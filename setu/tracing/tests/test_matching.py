@@ -297,3 +297,29 @@ def test_deciding_on_the_page(matched, np_caseworker):
 
 def test_the_queue_is_refused_to_those_who_do_not_review(np_analyst):
     assert _client(np_analyst).get(reverse("tracing:matches")).status_code == 404
+
+
+# --- API -------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_reads_and_decides_candidates(matched, np_caseworker, np_analyst):
+    from rest_framework.test import APIClient
+
+    report, case = matched
+    candidate = MatchCandidate.objects.get(report=report)
+    client = APIClient()
+    client.force_authenticate(np_caseworker)
+    listed = client.get("/api/v1/tracing/matches/").json()
+    assert [row["id"] for row in listed["results"]] == [str(candidate.public_id)]
+    assert listed["results"][0]["explanation"][0]["weight"] > 0
+    assert (
+        client.get(f"/api/v1/tracing/matches/{candidate.public_id}/").json()["person_name"] == case.survivor.full_name
+    )
+    refused = client.post(f"/api/v1/tracing/matches/{candidate.public_id}/confirm/", {"reason": ""}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
+    done = client.post(f"/api/v1/tracing/matches/{candidate.public_id}/confirm/", {"reason": "Her mother knew her."},
+                       format="json")  # fmt: skip
+    assert done.status_code == 200 and done.json()["status"] == "confirmed"
+    client.force_authenticate(np_analyst)
+    assert client.get("/api/v1/tracing/matches/").status_code == 404
+    assert client.get(f"/api/v1/tracing/matches/{candidate.public_id}/").status_code == 404
