@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
@@ -384,7 +385,27 @@ def _revealed_to_us(message: Incoming, payload: dict) -> None:
     outbox_put(type=REVEAL, peer=message.peer, now=now, legal_basis=BOTH_CONFIRMED, candidate=answer)
 
 
+# What a revealed record's details are called on the pages (the keys of tracing.reveal's `details`).
+DETAIL_LABELS = {
+    "full_name": gettext_lazy("Name"), "other_names": gettext_lazy("Other names"), "sex": gettext_lazy("Sex"),
+    "birth": gettext_lazy("Birth / age"), "father_name": gettext_lazy("Father's name"),
+    "mother_name": gettext_lazy("Mother's name"), "home": gettext_lazy("Home"), "held_by": gettext_lazy("Held by"),
+    "contact": gettext_lazy("Contact"), "reference": gettext_lazy("Reference"),
+}  # fmt: skip
+FOUND_AS = {"rescued": gettext_lazy("rescued"), "intercepted": gettext_lazy("stopped at the border")}
+
+
+def detail_rows(details: dict) -> list[tuple[str, str]]:
+    """A record's revealed details as (label, value), in the order of DETAIL_LABELS."""
+    return [(str(label), str(details[key])) for key, label in DETAIL_LABELS.items() if details.get(key)]
+
+
 def alerts_of(report: MissingReport) -> list[AlertSent]:
-    return list(
-        AlertSent.objects.filter(report=report).select_related("peer", "message").prefetch_related("candidates")
-    )
+    """The report's alerts with their candidates, ready for the report's page."""
+    alerts = list(AlertSent.objects.filter(report=report).select_related("peer", "message")
+                  .prefetch_related("candidates"))  # fmt: skip
+    for alert in alerts:
+        for candidate in alert.candidates.all():
+            candidate.detail_rows = detail_rows(candidate.details)  # type: ignore[attr-defined]
+            candidate.found_as = FOUND_AS.get(candidate.summary.get("found_as", ""), "")  # type: ignore[attr-defined]
+    return alerts

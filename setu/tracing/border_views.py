@@ -71,6 +71,7 @@ def _alert_rows(candidate) -> list[dict]:
 
 def _local_page(request: AuthedRequest, candidate, *, errors=None, reason: str = "", status: int = 200):
     context = {"candidate": candidate, "rows": _alert_rows(candidate), "errors": errors or {}, "reason": reason,
+               "their_rows": border.detail_rows(candidate.their_details),
                "general_errors": (errors or {}).get("__all__", [])}  # fmt: skip
     return render(request, "tracing/border_detail.html", context, status=status)
 
