@@ -42,7 +42,7 @@ from setu.exchange.models import Peer
 from setu.exchange.outbox import outbox_put
 from setu.interceptions.models import InterceptedPerson, age_band
 from setu.people.models import Person
-from setu.tracing import matching, selectors
+from setu.tracing import explain, matching, selectors
 from setu.tracing.linkage.features import Features
 from setu.tracing.models import (
     AlertReceived,
@@ -397,7 +397,15 @@ FOUND_AS = {"rescued": gettext_lazy("rescued"), "intercepted": gettext_lazy("sto
 
 def detail_rows(details: dict) -> list[tuple[str, str]]:
     """A record's revealed details as (label, value), in the order of DETAIL_LABELS."""
-    return [(str(label), str(details[key])) for key, label in DETAIL_LABELS.items() if details.get(key)]
+    shown = {**details, "sex": explain.sex_label(details.get("sex") or "")}
+    return [(str(label), str(shown[key])) for key, label in DETAIL_LABELS.items() if shown.get(key)]
+
+
+def _date_or_none(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def alerts_of(report: MissingReport) -> list[AlertSent]:
@@ -408,4 +416,5 @@ def alerts_of(report: MissingReport) -> list[AlertSent]:
         for candidate in alert.candidates.all():
             candidate.detail_rows = detail_rows(candidate.details)  # type: ignore[attr-defined]
             candidate.found_as = FOUND_AS.get(candidate.summary.get("found_as", ""), "")  # type: ignore[attr-defined]
+            candidate.recorded_on = _date_or_none(candidate.summary.get("recorded_on"))  # type: ignore[attr-defined]
     return alerts

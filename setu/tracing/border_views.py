@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from setu.core.http import AuthedRequest
-from setu.tracing import border, matching, selectors
+from setu.exchange.flows import peer_name
+from setu.tracing import border, explain, matching, selectors
 from setu.tracing.match_views import comparison_rows
 from setu.tracing.models import ForeignCandidate
 from setu.tracing.views import report_page
@@ -59,7 +60,7 @@ def _alert_rows(candidate) -> list[dict]:
     carried = {
         "given_name": " ".join(x for x in (theirs.get("given_spelled"), theirs.get("family")) if x),
         "family_name": theirs.get("family") or "",
-        "sex": candidate.alert.sex,
+        "sex": explain.sex_label(candidate.alert.sex),
         "birth": candidate.alert.age_band,
         "father_name": theirs.get("father") or "",
         "mother_name": theirs.get("mother") or "",
@@ -71,6 +72,7 @@ def _alert_rows(candidate) -> list[dict]:
 
 def _local_page(request: AuthedRequest, candidate, *, errors=None, reason: str = "", status: int = 200):
     context = {"candidate": candidate, "rows": _alert_rows(candidate), "errors": errors or {}, "reason": reason,
+               "node_name": peer_name(candidate.alert.from_node),
                "their_rows": border.detail_rows(candidate.their_details),
                "general_errors": (errors or {}).get("__all__", [])}  # fmt: skip
     return render(request, "tracing/border_detail.html", context, status=status)

@@ -10,29 +10,16 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.core.http import AuthedRequest
-from setu.tracing import matching, selectors, services
+from setu.tracing import explain, matching, selectors, services
 from setu.tracing.linkage.model import COMPARISONS
 from setu.tracing.models import CandidateStatus, MatchCandidate
 
 PAGE_SIZE = 20
-
-# What each comparison of the model is called on the page (setu.tracing.linkage.model.COMPARISONS).
-FIELD_LABELS = {
-    "given_name": gettext_lazy("Name"),
-    "family_name": gettext_lazy("Family name"),
-    "sex": gettext_lazy("Sex"),
-    "birth": gettext_lazy("Birth / age"),
-    "father_name": gettext_lazy("Father's name"),
-    "mother_name": gettext_lazy("Mother's name"),
-    "home": gettext_lazy("Home"),
-    "phone": gettext_lazy("Phone"),
-}
 
 
 @require_GET
@@ -57,8 +44,9 @@ def comparison_rows(left: dict[str, str], right: dict[str, str], explanation: li
     rows = []
     for comparison in COMPARISONS:
         finding = said.get(comparison.name, {})
-        rows.append({"label": FIELD_LABELS[comparison.name], "left": left[comparison.name],
-                     "right": right[comparison.name], "finding": finding.get("label", _("no information")),
+        rows.append({"label": explain.field_label(comparison.name), "left": left[comparison.name],
+                     "right": right[comparison.name],
+                     "finding": explain.finding_label(finding.get("label", "no information")),
                      "weight": finding.get("weight")})  # fmt: skip
     return rows
 

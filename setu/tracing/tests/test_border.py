@@ -233,6 +233,11 @@ def test_her_details_arrive_and_the_report_s_go_back(report, np_police, india):
     assert receive(token).status == 200
     candidate.refresh_from_db()
     assert candidate.status == BorderStatus.REVEALED and candidate.details["held_by"] == "CWC Araria"
+    assert border.detail_rows({**candidate.details, "sex": "Feminine"}) == [
+        ("Name", "Seeta Tamang"),
+        ("Sex", "Female"),
+        ("Held by", "CWC Araria"),
+    ]
     back = _claims(OutboxMessage.objects.filter(type="tracing.reveal").get())
     assert back["payload"]["side"] == "report" and back["payload"]["details"]["full_name"] == "सीता तामाङ"
     assert back["payload"]["details"]["reference"] == report.number
@@ -283,6 +288,7 @@ def test_the_answer_is_shown_on_the_report_and_asked_about_there(report, np_poli
     client = _client(np_police)
     page = client.get(reverse("tracing:detail", args=[report.public_id])).content.decode()
     assert "Araria" in page and "93%" in page and "May be her" in page
+    assert "Name: same spelling" in page and "aged 9-17" in page and "given_name" not in page
     url = reverse("tracing:foreign_decide", args=[candidate.public_id])
     assert client.post(url, {"decision": "ask", "reason": ""}).status_code == 400
     assert client.post(url, {"decision": "ask", "reason": "Father and age fit."}).status_code == 302
@@ -298,6 +304,7 @@ def test_the_holder_sees_the_question_in_the_queue_and_answers_it(held, india, n
     assert "Asked by the other country" in client.get(reverse("tracing:matches")).content.decode()
     page = client.get(reverse("tracing:asked", args=[candidate.public_id])).content.decode()
     assert "Km. Seeta Kumari Tamang" in page and "sita tmng" in page
+    assert "India reported someone missing" in page and "a chance of" in page and "Feminine" not in page
     url = reverse("tracing:asked_decide", args=[candidate.public_id])
     assert client.post(url, {"decision": "maybe", "reason": "x"}).status_code == 400
     assert client.post(url, {"decision": "reveal", "reason": "She named her father."}).status_code == 302

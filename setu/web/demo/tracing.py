@@ -11,9 +11,9 @@ India side an FIR at the AHTU, Childline 1098, the Khoya-Paya / TrackChild porta
 family suspects someone close). The Ministry's focal point registers Nepali women missing in India.
 
 Some Nepal-node reports are for the synthetic people that setu.web.demo.names records again on the India node
-(`same_as`): the girl reported missing in Nepal is rescued in India, so the matcher (not built yet) has real
-pairs to find. Their reports stay open. On the India node most reports are for Indian children; a few for
-Nepali girls and boys who went missing in Bihar.
+(`same_as`): the girl reported missing in Nepal is rescued in India, so an alert to India finds her. The
+police or the 104 hotline registered these, and their reports stay open. On the India node most reports are
+for Indian children; a few for Nepali girls and boys who went missing in Bihar.
 
 Every report goes through `report_create` (and `report_set_status`), acting as the login of the reporting
 agency, with `now` set to the day it was reported, so the records are validated, numbered and audited like
