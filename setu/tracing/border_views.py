@@ -50,6 +50,11 @@ def foreign_decide(request: AuthedRequest, public_id) -> HttpResponse:
     except ValidationError as exc:
         problems = [m for messages_ in exc.message_dict.values() for m in messages_]
         return report_page(request, report, status=400, foreign_errors={candidate.pk: problems})
+    if request.POST["decision"] == "ask":
+        messages.success(request, _("Asked: their officer compares her record with the report and, if it is her, "
+                                    "reveals who she is; her details then appear here."))  # fmt: skip
+    else:
+        messages.success(request, _("Recorded: not her. The other node is not told."))
     return redirect("tracing:detail", public_id=report.public_id)
 
 

@@ -291,7 +291,8 @@ def test_the_answer_is_shown_on_the_report_and_asked_about_there(report, np_poli
     assert "Name: same spelling" in page and "aged 9-17" in page and "given_name" not in page
     url = reverse("tracing:foreign_decide", args=[candidate.public_id])
     assert client.post(url, {"decision": "ask", "reason": ""}).status_code == 400
-    assert client.post(url, {"decision": "ask", "reason": "Father and age fit."}).status_code == 302
+    asked = client.post(url, {"decision": "ask", "reason": "Father and age fit."}, follow=True)
+    assert "Asked: their officer compares her record" in asked.content.decode()
     candidate.refresh_from_db()
     assert candidate.status == BorderStatus.ASKED
 
