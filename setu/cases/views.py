@@ -57,16 +57,12 @@ from setu.cases.forms import (
     TransferForm,
 )
 from setu.cases.models import Case, Transfer
-from setu.core.http import AuthedRequest, protected_file
+from setu.core.http import AuthedRequest, is_partial, protected_file
 from setu.people import selectors as people_selectors
 from setu.people.forms import ServiceErrorsMixin
 
 MAX_SOP_BYTES = 200_000
 PAGE_SIZE = 25
-
-
-def _is_partial(request: AuthedRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
@@ -94,7 +90,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form, "page": page, "rows": _rows(page, timezone.now()), "query_string": query_string.urlencode(),
     }  # fmt: skip
-    template = "cases/_results.html" if _is_partial(request) else "cases/case_list.html"
+    template = "cases/_results.html" if is_partial(request) else "cases/case_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -18,6 +18,11 @@ class AuthedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def is_partial(request: AuthedRequest) -> bool:
+    """An htmx request for part of a page (a search's results), not a history restore wanting the whole."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 def protected_file(handle, *, content_type: str, filename: str, as_attachment: bool = True) -> FileResponse:
     """A stored upload, sent only after the caller's access check: never sniffed into another type, never
     embedded by another site, and sandboxed if a browser renders it anyway (ASVS 5.3.x)."""

@@ -1,8 +1,10 @@
-"""Public ids in URLs and request bodies."""
+"""Public ids in URLs and request bodies, and the numbers records are known by."""
 
 from __future__ import annotations
 
 import uuid
+
+from django.db.models import F
 
 
 def as_uuid(value) -> uuid.UUID | None:
@@ -13,3 +15,12 @@ def as_uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def numbers_taken(counter, *, year: int, count: int = 1) -> int:
+    """Take `count` numbers of `year` from a per-year counter model (`year` primary key, `last` given out) and
+    return the first. Numbers are gap-free and never reused: the row is locked until the caller's transaction
+    ends, so concurrent takers queue, and a rolled-back take gives its numbers back."""
+    row, _created = counter.objects.select_for_update().get_or_create(year=year)
+    counter.objects.filter(pk=year).update(last=F("last") + count)
+    return row.last + 1

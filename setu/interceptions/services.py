@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.cases.choices import PerpetratorRole
+from setu.core.ids import numbers_taken
 from setu.geo.models import BorderPoint, District
 from setu.interceptions import screening
 from setu.interceptions.models import (
@@ -218,10 +218,7 @@ def _person_problems(entries: Sequence[PersonEntry], where: str, *, companions: 
 
 
 def _next_number(year: int) -> str:
-    counter, _created = InterceptionCounter.objects.select_for_update().get_or_create(year=year)
-    InterceptionCounter.objects.filter(pk=year).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"{settings.SETU_NODE}-INT-{year}-{counter.last:06d}"
+    return f"{settings.SETU_NODE}-INT-{year}-{numbers_taken(InterceptionCounter, year=year):06d}"
 
 
 def _person_for(actor, entry: PersonEntry, organisation: Organisation, station: BorderPoint,

@@ -29,7 +29,7 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.cases.choices import PerpetratorRole
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, is_partial
 from setu.interceptions import screening, selectors, services
 from setu.interceptions.forms import (
     COUNTRY_SUGGESTIONS,
@@ -50,10 +50,6 @@ PAGE_SIZE = 25
 OTHER_RECORDS_SHOWN = 5
 _DRAFT_TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _ROW = re.compile(r"^[pc][0-9]$")
-
-
-def _is_partial(request: AuthedRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _detail_url(interception: Interception, anchor: str = "") -> str:
@@ -143,7 +139,7 @@ def interception_list(request: AuthedRequest) -> HttpResponse:
         "form": form, "page": page, "query_string": query_string.urlencode(),
         "rows": [(row, levels.get((row.checklist_id, row.risk_level), row.risk_level)) for row in items],
     }  # fmt: skip
-    template = "interceptions/_results.html" if _is_partial(request) else "interceptions/interception_list.html"
+    template = "interceptions/_results.html" if is_partial(request) else "interceptions/interception_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -204,7 +200,7 @@ def repeats(request: AuthedRequest) -> HttpResponse:
         "query": query, "found": found, "others": others, "row": row if _ROW.match(row) else "",
         "kind": "companion" if request.GET.get("kind") == "companion" else "person",
     }  # fmt: skip
-    template = "interceptions/_repeats.html" if _is_partial(request) else "interceptions/repeats.html"
+    template = "interceptions/_repeats.html" if is_partial(request) else "interceptions/repeats.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -21,7 +21,7 @@ from setu.accounts import policy
 from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.core.formfields import CalendarFormMixin
-from setu.core.http import AuthedRequest, protected_file
+from setu.core.http import AuthedRequest, is_partial, protected_file
 from setu.geo.models import LocalLevel
 from setu.people import selectors, services
 from setu.people.forms import (
@@ -39,10 +39,6 @@ from setu.people.models import Language, Person
 PAGE_SIZE = 25
 
 
-def _is_partial(request: AuthedRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 @require_GET
 def person_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Permission.PERSON_VIEW, object_type=selectors.PERSON_OBJECT_TYPE)
@@ -56,7 +52,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {"form": form, "page": page, "query_string": query_string.urlencode()}
-    template = "people/_results.html" if _is_partial(request) else "people/person_list.html"
+    template = "people/_results.html" if is_partial(request) else "people/person_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +28,7 @@ from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.core.enums import Gender
+from setu.core.ids import numbers_taken
 from setu.geo.models import District, LocalLevel
 from setu.people import services as people
 from setu.people.models import BirthPrecision, Nationality, Person, PersonAlias, Relation
@@ -332,10 +332,7 @@ def _person_create(actor, entry: MissingPersonEntry, organisation: Organisation,
 
 
 def _next_number(year: int) -> str:
-    counter, _created = MissingReportCounter.objects.select_for_update().get_or_create(year=year)
-    MissingReportCounter.objects.filter(pk=year).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"{settings.SETU_NODE}-MPR-{year}-{counter.last:06d}"
+    return f"{settings.SETU_NODE}-MPR-{year}-{numbers_taken(MissingReportCounter, year=year):06d}"
 
 
 def _given(report: MissingReport) -> list[str]:

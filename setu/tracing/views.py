@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from setu.accounts import policy
 from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, is_partial
 from setu.exchange.flows import peer_name
 from setu.geo.models import LocalLevel
 from setu.people import selectors as people_selectors
@@ -35,10 +35,6 @@ from setu.tracing.models import Status
 PAGE_SIZE = 25
 # The submit button that only reloads the report form (the local levels of another district, without JS).
 REFRESH = "show_local_levels"
-
-
-def _is_partial(request: AuthedRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 # --- the list --------------------------------------------------------------------------------------------------
@@ -55,7 +51,7 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {"form": form, "page": page, "query_string": query_string.urlencode()}
-    template = "tracing/_results.html" if _is_partial(request) else "tracing/report_list.html"
+    template = "tracing/_results.html" if is_partial(request) else "tracing/report_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

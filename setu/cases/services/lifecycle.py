@@ -48,15 +48,13 @@ from setu.cases.services.sop import (
     definition_of,
 )
 from setu.cases.sop import engine
+from setu.core.ids import numbers_taken
 
 # --- opening a case ------------------------------------------------------------------------------------------
 
 
 def _next_number(year: int) -> str:
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{settings.SETU_NODE}-{year}-{counter.last:06d}"
+    return f"{settings.SETU_NODE}-{year}-{numbers_taken(CaseCounter, year=year):06d}"
 
 
 def case_open(

@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from setu.accounts.models import Organisation, User
 from setu.audit.services import audit_record
+from setu.core.ids import numbers_taken
 from setu.geo.models import BorderPoint, District
 from setu.interceptions import screening
 from setu.interceptions.models import (
@@ -1021,9 +1022,7 @@ class _Writer:
         years = [timezone.localtime(at).year for at in moments]
         first: dict[int, int] = {}
         for year, n in sorted(Counter(years).items()):
-            counter, _created = InterceptionCounter.objects.select_for_update().get_or_create(year=year)
-            first[year] = counter.last + 1
-            InterceptionCounter.objects.filter(pk=year).update(last=F("last") + n)
+            first[year] = numbers_taken(InterceptionCounter, year=year, count=n)
         numbers = []
         for year in years:
             numbers.append(f"{self.node}-INT-{year}-{first[year]:06d}")
