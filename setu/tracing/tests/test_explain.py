@@ -2,7 +2,7 @@ from django.utils import translation
 
 from setu.tracing import explain
 from setu.tracing.linkage.model import COMPARISONS
-from setu.tracing.templatetags.tracing_findings import findings
+from setu.tracing.templatetags.tracing_tags import findings
 
 
 def test_every_comparison_and_level_of_the_model_has_words():

@@ -323,3 +323,27 @@ def test_the_api_lists_reads_and_decides_candidates(matched, np_caseworker, np_a
     client.force_authenticate(np_analyst)
     assert client.get("/api/v1/tracing/matches/").status_code == 404
     assert client.get(f"/api/v1/tracing/matches/{candidate.public_id}/").status_code == 404
+
+
+def test_her_page_shows_the_reports_that_may_be_hers(matched, np_caseworker, np_analyst):
+    report, case = matched
+    url = reverse("people:detail", args=[case.survivor.public_id])
+    page = _client(np_caseworker).get(url).content.decode()
+    assert "Reported missing?" in page and report.number in page and "Name: same spelling" in page
+    assert "Reported missing?" not in _client(np_analyst).get(url).content.decode()  # no tracing work
+
+
+def test_the_interception_page_tells_the_monitor_how_many_and_the_reviewer_which(
+    np_police, np_monitor, rani, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _report(np_police)
+    with django_capture_on_commit_callbacks(execute=True):
+        interception = interception_record(actor=np_monitor, entry=InterceptionEntry(
+            station=rani, intercepted_at=timezone.now() - dt.timedelta(hours=1),
+            persons=[PersonEntry(full_name="Sita Tamang", gender="Feminine", age_years=15)]))  # fmt: skip
+    url = reverse("interceptions:detail", args=[interception.public_id])
+    monitor = _client(np_monitor).get(url).content.decode()
+    assert "1 missing-person report that may be hers" in monitor and report.number not in monitor
+    reviewer = _client(np_police).get(url).content.decode()  # the police read interceptions and review
+    assert "Possibly reported missing" in reviewer and report.number in reviewer
