@@ -23,7 +23,7 @@ from setu.cases.models import Case, CaseDocument, SopVersion, SupportPlan
 from setu.core.dates import age_on
 from setu.core.formfields import CalendarFormMixin, FlexibleDateField
 from setu.geo.models import District
-from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin
+from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin, district_choices, set_queryset
 from setu.people.models import Language, Nationality, Person
 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -34,20 +34,12 @@ YES_NO_UNKNOWN = [
 ]
 
 
-def _districts() -> QuerySet[District]:
-    return District.objects.select_related("province").order_by("province__country", "name_en")
-
-
 def _node_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True, country=settings.SETU_NODE).order_by("name_en")
 
 
 def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def _set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
-    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 class RevisionField(forms.IntegerField):
@@ -101,9 +93,9 @@ class CaseSearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["stage"]).choices = [("", _("Any")), *stage_choices()]
-        _set_queryset(self, "organisation", _node_organisations())
-        _set_queryset(self, "district", _districts().filter(province__country=settings.SETU_NODE))
-        _set_queryset(self, "sop_version", SopVersion.objects.order_by("-created_at"))
+        set_queryset(self, "organisation", _node_organisations())
+        set_queryset(self, "district", district_choices().filter(province__country=settings.SETU_NODE))
+        set_queryset(self, "sop_version", SopVersion.objects.order_by("-created_at"))
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as case_list_for's arguments; an invalid one is dropped, not fatal."""
@@ -130,7 +122,7 @@ class OverdueFilterForm(forms.Form):
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "organisation", organisations)
+        set_queryset(self, "organisation", organisations)
 
     def organisation_id(self) -> int | None:
         self.is_valid()
@@ -219,11 +211,11 @@ class CaseOpenForm(CalendarFormMixin, _CaseDetailsForm):
             },
         )
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "district", _districts())
+        set_queryset(self, "district", district_choices())
         if len(organisations) <= 1:
             del self.fields["organisation"]
         else:
-            _set_queryset(self, "organisation", organisations)
+            set_queryset(self, "organisation", organisations)
             self.fields["organisation"].required = True
 
     def service_field_names(self) -> dict[str, str]:
@@ -258,7 +250,7 @@ class CaseEditForm(_CaseDetailsForm):
         initial.update(district=case.district_id, revision=case.revision)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "district", _districts())
+        set_queryset(self, "district", district_choices())
 
     def service_kwargs(self) -> dict[str, Any]:
         return {**self.detail_kwargs(), "district": self.cleaned_data["district"],
@@ -326,7 +318,7 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "to_organisation", _node_organisations().exclude(pk=case.organisation_id))
+        set_queryset(self, "to_organisation", _node_organisations().exclude(pk=case.organisation_id))
 
 
 class TransferAnswerForm(ServiceErrorsMixin, forms.Form):
@@ -358,8 +350,8 @@ class TeamForm(ServiceErrorsMixin, forms.Form):
             .distinct()
             .order_by("full_name", "username")
         )
-        _set_queryset(self, "owner", users)
-        _set_queryset(self, "team", users)
+        set_queryset(self, "owner", users)
+        set_queryset(self, "team", users)
 
 
 # --- decisions and consent -----------------------------------------------------------------------------------
@@ -404,7 +396,7 @@ class DecisionForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
     def __init__(self, *args, case: Case, **kwargs) -> None:
         kwargs.setdefault("initial", {"decided_on": timezone.localdate(), "revision": case.revision})
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "documents", case.documents.all())
+        set_queryset(self, "documents", case.documents.all())
         for key, question in choices.BEST_INTEREST_QUESTIONS:
             self.fields[f"bi_{key}"] = forms.ChoiceField(
                 label=str(question), choices=YES_NO_UNKNOWN, required=False, widget=forms.RadioSelect
@@ -518,8 +510,8 @@ class ServiceForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
     def __init__(self, *args, case: Case, **kwargs) -> None:
         kwargs.setdefault("initial", {"delivered_on": timezone.localdate(), "provider": case.organisation_id})
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "provider", _node_organisations())
-        _set_queryset(self, "plan", case.support_plans.all())
+        set_queryset(self, "provider", _node_organisations())
+        set_queryset(self, "plan", case.support_plans.all())
 
 
 class FollowUpForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
@@ -571,7 +563,7 @@ class HistoryEventForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "district", _districts())
+        set_queryset(self, "district", district_choices())
 
 
 class SensitiveNoteForm(ServiceErrorsMixin, forms.Form):

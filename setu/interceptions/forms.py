@@ -44,7 +44,7 @@ from setu.interceptions.models import (
 )
 from setu.interceptions.services import InterceptionEntry, PersonEntry
 from setu.people import selectors as people_selectors
-from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin
+from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin, district_choices, set_queryset
 from setu.people.models import Nationality, Person
 
 PERSON_ROWS = 3
@@ -70,16 +70,8 @@ def language() -> str:
     return (get_language() or "en")[:2]
 
 
-def _districts() -> QuerySet[District]:
-    return District.objects.select_related("province").order_by("province__country", "name_en")
-
-
 def _text(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def _set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
-    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 def _country_input() -> forms.TextInput:
@@ -205,7 +197,7 @@ class PersonRowForm(forms.Form):
         self.user = user
         self.person: Person | None = None
         self.fields["nationality"].initial = settings.SETU_NODE if settings.SETU_NODE in Nationality.values else ""
-        _set_queryset(self, "home_district", _districts())
+        set_queryset(self, "home_district", district_choices())
         if repeats_url:
             # As the name is typed: the earlier interceptions of matching records (repeat detection).
             self.fields["full_name"].widget.attrs.update({
@@ -316,13 +308,13 @@ class InterceptionForm(ServiceErrorsMixin, CalendarFormMixin, ScreeningMixin):
         super().__init__(*args, **kwargs)
         self.user = user
         stations, preselect = station_choices(user)
-        _set_queryset(self, "station", stations)
+        set_queryset(self, "station", stations)
         self.fields["station"].initial = preselect
         now = timezone.localtime()
         self.fields["intercepted_on"].initial = now.date()
         self.fields["intercepted_time"].initial = now.time().replace(second=0, microsecond=0)
         self.fields["staff_names"].initial = user.get_full_name()
-        _set_queryset(self, "from_district", _districts())
+        set_queryset(self, "from_district", district_choices())
         self.set_checklist(checklist)
 
     def clean_destination_country(self) -> str:
@@ -504,8 +496,8 @@ class DecideForm(ServiceErrorsMixin, forms.Form):
             initial.setdefault("handed_to", interception.handed_to_id)
             initial.setdefault("note", interception.outcome_note)
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "refer", interception.persons.select_related("person", "case"))
-        _set_queryset(self, "handed_to", Organisation.objects.filter(is_active=True).order_by("country", "name_en"))
+        set_queryset(self, "refer", interception.persons.select_related("person", "case"))
+        set_queryset(self, "handed_to", Organisation.objects.filter(is_active=True).order_by("country", "name_en"))
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -528,7 +520,7 @@ class InterceptionFilterForm(forms.Form):
         posted = posted_stations(user)
         if posted:
             stations = stations.filter(pk__in=sorted(posted))
-        _set_queryset(self, "station", stations.order_by("name_en"))
+        set_queryset(self, "station", stations.order_by("name_en"))
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as interception_list_for's arguments; an invalid one is dropped, not fatal."""

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Case, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +36,15 @@ from setu.people.models import (
 _BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
-def _districts():
-    return District.objects.select_related("province").order_by("province__country", "name_en")
+def district_choices() -> QuerySet[District]:
+    """The districts a form offers: this node's country's first, then the other's, each by name."""
+    theirs = Case(When(province__country=settings.SETU_NODE, then=Value(0)), default=Value(1))
+    return District.objects.select_related("province").order_by(theirs, "name_en")
+
+
+def set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
+    """The choices of the form's model choice field `name`."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -117,8 +125,8 @@ class PersonForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
         calendar_name = CALENDAR_LABELS[self.calendar]
         self.fields["birth_year"].label = _("Year of birth (%(calendar)s)") % {"calendar": calendar_name}
         self.fields["age_estimated_on"].initial = timezone.localdate()
-        cast(forms.ModelChoiceField, self.fields["location_district"]).queryset = _districts()
-        cast(forms.ModelChoiceField, self.fields["home_district"]).queryset = _districts()
+        set_queryset(self, "location_district", district_choices())
+        set_queryset(self, "home_district", district_choices())
         cast(forms.ModelChoiceField, self.fields["home_local_level"]).queryset = self._local_levels()
         # With htmx, choosing the home district reloads the local levels of that district.
         self.fields["home_district"].widget.attrs.update(

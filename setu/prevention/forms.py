@@ -9,7 +9,7 @@ a refused save).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from setu.accounts.models import Organisation
 from setu.core.formfields import CalendarFormMixin, FlexibleDateField, format_in
 from setu.geo.models import District, LocalLevel
-from setu.people.forms import ServiceErrorsMixin
+from setu.people.forms import ServiceErrorsMixin, set_queryset
 from setu.prevention.models import (
     MAX_REACHED,
     REACHED_LABELS,
@@ -59,10 +59,6 @@ class LocalLevelField(forms.ModelChoiceField):
         return obj.name
 
 
-def _set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
-    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
-
-
 def _count_field(name: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=REACHED_LABELS[name], required=False, min_value=0, max_value=MAX_REACHED,
@@ -77,11 +73,11 @@ class PlaceFormMixin(forms.Form):
     local_level_field = "local_level"
 
     def setup_place(self, districts: QuerySet[District]) -> None:
-        _set_queryset(self, self.district_field, districts)
-        _set_queryset(self, self.local_level_field, self._local_levels(districts))
+        set_queryset(self, self.district_field, districts)
+        set_queryset(self, self.local_level_field, self._local_levels(districts))
         if len(districts) == 1 and not self.is_bound and not self.initial.get(self.district_field):
             self.initial[self.district_field] = districts[0].pk
-            _set_queryset(self, self.local_level_field, self._local_levels(districts))
+            set_queryset(self, self.local_level_field, self._local_levels(districts))
         self.fields[self.district_field].widget.attrs.update(
             {
                 "hx-get": reverse("prevention:local_level_options"),
@@ -113,7 +109,7 @@ class RecordFormMixin(ServiceErrorsMixin, CalendarFormMixin, PlaceFormMixin):
         if organisations is None or len(organisations) <= 1:
             del self.fields["organisation"]
         else:
-            _set_queryset(self, "organisation", organisations)
+            set_queryset(self, "organisation", organisations)
         self.setup_place(districts if districts is not None else District.objects.none())
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -182,7 +178,7 @@ class ActivityForm(RecordFormMixin):
         owners = [activity.organisation_id] if activity is not None else []
         if activity is None and organisations is not None and len(organisations) == 1:
             owners = [organisations[0].pk]
-        _set_queryset(self, "partner_organisations", partners.exclude(pk__in=owners))
+        set_queryset(self, "partner_organisations", partners.exclude(pk__in=owners))
         self.fields["held_on"].initial = timezone.localdate()
 
     @staticmethod

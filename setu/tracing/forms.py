@@ -23,7 +23,7 @@ from setu.accounts.models import Organisation
 from setu.core.enums import Gender
 from setu.core.formfields import CalendarFormMixin, FlexibleDateField
 from setu.geo.models import District, LocalLevel
-from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin
+from setu.people.forms import DistrictChoiceField, ServiceErrorsMixin, district_choices, set_queryset
 from setu.people.models import Nationality, Person
 from setu.tracing.models import MissingReport, ReferenceKind, ReporterRelation, Status, Visibility
 from setu.tracing.services import REPORT_FIELDS, MissingPersonEntry, ReportEntry
@@ -34,14 +34,6 @@ PERSON_FIELDS = ("full_name", "other_name", "gender", "birth_date", "age", "nati
                  "mother_name", "home_district", "home_local_level", "home_ward", "home_address", "phone")  # fmt: skip
 # Each local level select follows the district select named here.
 PLACES = {"home_local_level": "home_district", "last_seen_local_level": "last_seen_district"}
-
-
-def _districts() -> QuerySet[District]:
-    return District.objects.select_related("province").order_by("province__country", "name_en")
-
-
-def _set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
-    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -158,7 +150,7 @@ class ReportForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
         if report is not None or organisations is None or len(organisations) <= 1:
             del self.fields["organisation"]
         else:
-            _set_queryset(self, "organisation", organisations)
+            set_queryset(self, "organisation", organisations)
         if report is not None or person is not None:
             for name in (*PERSON_FIELDS, "photo"):
                 if report is not None or name != "photo":
@@ -169,8 +161,8 @@ class ReportForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
             self.fields["reported_on"].initial = timezone.localdate()
         for local_level, district in PLACES.items():
             if district in self.fields:
-                _set_queryset(self, district, _districts())
-                _set_queryset(self, local_level, self._local_levels(district))
+                set_queryset(self, district, district_choices())
+                set_queryset(self, local_level, self._local_levels(district))
                 self.fields[district].widget.attrs.update({
                     "hx-get": reverse("tracing:local_levels"),
                     "hx-target": f"#{self[local_level].auto_id}",
@@ -255,7 +247,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _set_queryset(self, "district", _districts())
+        set_queryset(self, "district", district_choices())
 
     def filters(self) -> dict[str, Any]:
         self.is_valid()
