@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "setu.interceptions",
     "setu.prevention",
     "setu.tracing",
+    "setu.legal",
+    "setu.mla",
+    "setu.training",
     "setu.web",
 ]
 

@@ -11,6 +11,9 @@ api_v1: list = [
     path("", include("setu.cases.api_urls")),
     path("", include("setu.geo.api_urls")),
     path("", include("setu.tracing.api_urls")),
+    path("", include("setu.legal.api_urls")),
+    path("", include("setu.mla.api_urls")),
+    path("", include("setu.training.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +30,9 @@ urlpatterns = [
     path("interceptions/", include("setu.interceptions.urls")),
     path("prevention/", include("setu.prevention.urls")),
     path("tracing/", include("setu.tracing.urls")),
+    path("legal/", include("setu.legal.urls")),
+    path("mla/", include("setu.mla.urls")),
+    path("training/", include("setu.training.urls")),
     path("", include("setu.web.urls")),
 ]
 

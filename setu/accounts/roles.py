@@ -75,6 +75,16 @@ class Permission(StrEnum):
     TRACING_VIEW = "tracing.view"
     TRACING_RECORD = "tracing.record"  # register a report, edit it, mark her found or close it
     MATCH_REVIEW = "tracing.match_review"  # confirm or reject a candidate match (the review queue, to come)
+    # Prosecutions (setu.legal): charges, accused, survivors as witnesses, hearings, fines and compensation,
+    # video testimony. A caseworker sees the witness needs of the cases she may see, on the case, without this.
+    LEGAL_VIEW = "legal.view"
+    LEGAL_RECORD = "legal.record"  # record a prosecution, its hearings, outcome, compensation; witness needs
+    # Mutual legal assistance requests (setu.mla) between the two countries' central authorities.
+    MLA_VIEW = "mla.view"
+    MLA_MANAGE = "mla.manage"  # draft, send, receive, study, execute, refuse and close requests
+    # Joint training (setu.training): programmes, sessions, participants, attendance, certificates.
+    TRAINING_VIEW = "training.view"
+    TRAINING_MANAGE = "training.manage"  # run a programme: sessions, invitations, attendance, scores
 
 
 class Scope(StrEnum):
@@ -145,18 +155,31 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
                        Permission.CASE_SENSITIVE: Scope.NODE, Permission.INTERCEPTION_VIEW: Scope.NODE,
                        Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE,
                        Permission.TRACING_VIEW: Scope.NODE, Permission.TRACING_RECORD: Scope.ORGANISATION,
-                       Permission.MATCH_REVIEW: Scope.NODE},
-    # Prosecutors see the cases of their district (survivors as witnesses) but do not work them.
+                       Permission.MATCH_REVIEW: Scope.NODE,
+                       # The central authorities (Nepal's Ministry of Law, India's MHA) are focal points: every
+                       # MLA request of the node and the prosecutions behind them.
+                       Permission.LEGAL_VIEW: Scope.NODE, Permission.MLA_VIEW: Scope.NODE,
+                       Permission.MLA_MANAGE: Scope.NODE, Permission.TRAINING_VIEW: Scope.ORGANISATION},
+    # Prosecutors see the cases of their district (survivors as witnesses) but do not work them. They keep
+    # their office's prosecutions and see the district's; they draft MLA requests for their prosecutions.
     Role.PROSECUTOR: {
         Permission.PERSON_VIEW: Scope.JURISDICTION,
         Permission.CASE_VIEW: Scope.JURISDICTION,
         Permission.ORGANISATION_VIEW: Scope.NODE,
         Permission.GAZETTEER_VIEW: Scope.NODE,
+        Permission.LEGAL_VIEW: Scope.JURISDICTION,
+        Permission.LEGAL_RECORD: Scope.ORGANISATION,
+        Permission.MLA_VIEW: Scope.ORGANISATION,
+        Permission.MLA_MANAGE: Scope.ORGANISATION,
+        Permission.TRAINING_VIEW: Scope.ORGANISATION,
     },
-    # Trainers and analysts never see survivors' identities: aggregates only.
-    Role.TRAINER: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE},
+    # Trainers run their organisation's programmes and see every joint training of the node (invitations come
+    # from either side); they never see survivors. Analysts see training coverage and aggregates only.
+    Role.TRAINER: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE,
+                   Permission.TRAINING_VIEW: Scope.NODE, Permission.TRAINING_MANAGE: Scope.ORGANISATION},
     Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE,
-                   Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE},
+                   Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE,
+                   Permission.TRAINING_VIEW: Scope.NODE},
     Role.AUDITOR: {
         Permission.AUDIT_VIEW: Scope.NODE,
         Permission.EXCHANGE_VIEW: Scope.NODE,
