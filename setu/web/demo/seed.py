@@ -189,6 +189,10 @@ def seed_demo(
         report.missing_reports_created = seed_missing_reports(
             node=node, users=users, organisations=organisations, persons=persons, count=missing_reports
         )
+        # Joint training: this node's side of the two demo joint trainings (setu.training.demo).
+        from setu.training import demo as training_demo
+
+        training_demo.seed(node=node, organisations=organisations, users=users)
     return report
 
 
