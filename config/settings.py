@@ -163,6 +163,9 @@ SETU_SWEEP_INTERVAL_SECONDS = env_int("SETU_SWEEP_INTERVAL_SECONDS", 300)
 # Matching (setu.tracing): index changed persons and propose candidates; retrain the node's model.
 SETU_MATCH_SWEEP_INTERVAL_SECONDS = env_int("SETU_MATCH_SWEEP_INTERVAL_SECONDS", 60)
 SETU_MATCH_TRAIN_INTERVAL_SECONDS = env_int("SETU_MATCH_TRAIN_INTERVAL_SECONDS", 86400)
+# The date the India–Nepal MLA Agreement (signed 17 Feb 2026) entered into force, once both sides have notified
+# (YYYY-MM-DD; unset = not in force, the default). Wins over setu/mla/data/authorities.yaml; checked by setu.mla.
+SETU_MLA_AGREEMENT_IN_FORCE_ON = env_str("SETU_MLA_AGREEMENT_IN_FORCE_ON") or None
 
 # --- Accounts, passwords, sessions -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ def periodic_tasks() -> list[tuple[str, int]]:
         ("setu.cases.tasks.sweep_deadlines", settings.SETU_SWEEP_INTERVAL_SECONDS),
         ("setu.tracing.tasks.sweep_matching", settings.SETU_MATCH_SWEEP_INTERVAL_SECONDS),
         ("setu.tracing.tasks.train_matching_model", settings.SETU_MATCH_TRAIN_INTERVAL_SECONDS),
+        ("setu.mla.tasks.sweep_mla_deadlines", settings.SETU_SWEEP_INTERVAL_SECONDS),
     ]
 
 
