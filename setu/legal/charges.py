@@ -63,7 +63,12 @@ class ChargeList:
     charges: dict[str, Charge]
 
     def get(self, code: str) -> Charge | None:
-        return self.charges.get(code)
+        """The charge with this code, as typed in any letter case (httca-4-1-a is HTTCA-4-1-a)."""
+        found = self.charges.get(code)
+        if found is None:
+            folded = code.strip().casefold()
+            found = next((c for key, c in self.charges.items() if key.casefold() == folded), None)
+        return found
 
     def for_country(self, country: str | None = None) -> list[Charge]:
         """The charges in file order; a country's own first when `country` is given."""

@@ -267,7 +267,7 @@ def charge_add(*, actor, prosecution: Prosecution, code: str, particulars: str =
     Refused: a code not on the list (with the list's version), a section of another country's law (a court
     here tries under this country's law), the same section twice."""
     _require_record(actor, prosecution)
-    code = (code or "").strip().upper()
+    code = (code or "").strip()
     listed = charge_list()
     charge = listed.get(code)
     if charge is None:
@@ -280,6 +280,7 @@ def charge_add(*, actor, prosecution: Prosecution, code: str, particulars: str =
             code=_("%(act)s is a law of another country: a court here tries under this country's law.")
             % {"act": charge.act.title()}
         )
+    code = charge.code
     with transaction.atomic():
         prosecution = _locked(prosecution)
         if prosecution.charges.filter(code=code).exists():
