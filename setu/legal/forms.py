@@ -95,17 +95,14 @@ def charge_choices() -> list[tuple[str, str]]:
 
 
 class ChargeForm(ServiceErrorsMixin, forms.Form):
-    # A free text field checked by the service against the list, so that a code typed (or posted by a machine)
-    # that is not on the list is refused with the list's own message; the page offers the list as choices.
-    code = forms.ChoiceField(label=_("Section"), choices=(), required=False)
+    # A text field shown as the list of sections: whatever is posted goes to the service, which refuses a code
+    # that is not on the list with the list's own message (the same as the API gives).
+    code = forms.CharField(label=_("Section"), max_length=32, required=False, widget=forms.Select())
     particulars = forms.CharField(label=_("Particulars"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = charge_choices()  # type: ignore[attr-defined]
-
-    def clean_code(self) -> str:
-        return self.data.get("code", "")
+        self.fields["code"].widget.choices = charge_choices()  # type: ignore[attr-defined]
 
 
 class AccusedForm(ServiceErrorsMixin, forms.Form):

@@ -84,7 +84,7 @@ def _date_problem(value: dt.date | None, *, today: dt.date, future_ok: bool = Fa
 # --- access --------------------------------------------------------------------------------------------------
 
 
-def _require_record(actor, prosecution: Prosecution) -> None:
+def require_record(actor, prosecution: Prosecution) -> None:
     """LEGAL_RECORD for this prosecution's office; otherwise the audited 404."""
     grant = policy.grants(actor, Permission.LEGAL_RECORD)
     if not grant.covers(organisation_id=prosecution.organisation_id):
@@ -195,7 +195,7 @@ def prosecution_update(*, actor, prosecution: Prosecution, **changes: str) -> Pr
     unknown = set(changes) - set(PROSECUTION_FIELDS)
     if unknown:
         raise TypeError(f"prosecution_update() got fields it does not edit: {sorted(unknown)}")
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors = {}
     for name in ("police_case_number", "police_unit"):
         if name in changes and not _line(changes[name]):
@@ -223,7 +223,7 @@ def prosecution_set_status(
 
     Refused: an unknown status or outcome; a judgment without an outcome or its date; a judgment dated before
     the prosecution was registered or in the future."""
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     if status not in ProsecutionStatus.values:
         errors["status"] = [_("Unknown status.")]
@@ -266,7 +266,7 @@ def charge_add(*, actor, prosecution: Prosecution, code: str, particulars: str =
 
     Refused: a code not on the list (with the list's version), a section of another country's law (a court
     here tries under this country's law), the same section twice."""
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     code = (code or "").strip()
     listed = charge_list()
     charge = listed.get(code)
@@ -298,7 +298,7 @@ def charge_add(*, actor, prosecution: Prosecution, code: str, particulars: str =
 
 
 def charge_remove(*, actor, charge: Charge) -> None:
-    _require_record(actor, charge.prosecution)
+    require_record(actor, charge.prosecution)
     with transaction.atomic():
         prosecution = _locked(charge.prosecution)
         Charge.objects.filter(pk=charge.pk).delete()
@@ -363,7 +363,7 @@ def accused_add(*, actor, prosecution: Prosecution, entry: AccusedEntry) -> Accu
 
     Refused: neither a record nor a name; an unknown role; an age outside 0–120; a person already accused here;
     an existing person the actor may not see (the audited 404)."""
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     roles = list(dict.fromkeys(entry.roles or []))
     unknown = [role for role in roles if role not in PerpetratorRole.values]
@@ -432,7 +432,7 @@ def accused_verdict(
     future or before the prosecution was registered; a fine for someone not convicted; a fine without its
     currency."""
     prosecution = accused.prosecution
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     if verdict not in Verdict.values:
         errors["verdict"] = [_("Unknown verdict.")]
@@ -484,7 +484,7 @@ def accused_verdict(
 def witness_add(*, actor, prosecution: Prosecution, case: Case, note: str = "") -> Witness:
     """Link a victim's survivor case to the prosecution (she is a witness). The case must be one the actor may
     see; the same case twice is refused."""
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     _require_case_view(actor, case)
     with transaction.atomic():
         prosecution = _locked(prosecution)
@@ -505,7 +505,7 @@ def hearing_record(
 
     Refused, nothing saved: no date; a hearing before the prosecution was registered; a next date on or before
     the hearing; what happened written for a hearing still to come."""
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     problem = _date_problem(held_on, today=today, future_ok=True)
@@ -566,7 +566,7 @@ def compensation_order(
     silently "corrected". Also refused: an accused or victim of another prosecution, an accused not convicted,
     an amount not above zero, a currency other than the fine's, a date in the future or before the verdict."""
     prosecution = witness.prosecution
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     if accused.prosecution_id != prosecution.pk:
         errors["accused"] = [_("Choose an accused of this prosecution.")]
@@ -645,7 +645,7 @@ def payment_record(
     """Record a payment to the survivor against an order. Refused: more than the balance due, another
     currency than the order's, a date in the future or before the order, an unknown method."""
     prosecution = order.witness.prosecution
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     value = _money(amount, "amount", errors)
     if currency != order.currency:
@@ -707,7 +707,7 @@ def witness_need_record(
 
     Refused: no court or place; the dates out of order (until before from); an unknown presence."""
     prosecution = witness.prosecution
-    _require_record(actor, prosecution)
+    require_record(actor, prosecution)
     errors: dict[str, list[str]] = {}
     if not _line(court):
         errors["court"] = [_("Give the court.")]
@@ -746,7 +746,7 @@ def witness_need_record(
 
 
 def witness_need_set_status(*, actor, need: WitnessNeed, status: str) -> WitnessNeed:
-    _require_record(actor, need.prosecution)
+    require_record(actor, need.prosecution)
     if status not in NeedStatus.values:
         raise _errors(status=_("Unknown status."))
     with transaction.atomic():
@@ -807,7 +807,7 @@ def testimony_schedule(
     the need's first date; an unknown time zone; no court or survivor end."""
     from setu.legal import exchange
 
-    _require_record(actor, need.prosecution)
+    require_record(actor, need.prosecution)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if need.status != NeedStatus.OPEN:
@@ -876,7 +876,7 @@ def testimony_set_status(
             actor, Permission.LEGAL_RECORD.value, object_type=SESSION_OBJECT_TYPE, object_id=str(session.public_id)
         )
     assert session.need is not None  # noqa: S101
-    _require_record(actor, session.need.prosecution)
+    require_record(actor, session.need.prosecution)
     if status not in SessionStatus.values:
         raise _errors(status=_("Unknown status."))
     if status in (SessionStatus.ADJOURNED, SessionStatus.CANCELLED) and not _line(note):

@@ -380,6 +380,9 @@ def _case_url(case) -> str:
 @require_http_methods(["GET", "POST"])
 def need_her_view(request: AuthedRequest, need_id) -> HttpResponse:
     need = selectors.need_get_for(request.user, need_id)
+    from setu.cases.services.common import require_work
+
+    require_work(request.user, need.case)
     form = forms.HerViewForm(request.POST or None, initial={"her_consent": need.her_consent, "her_view": need.her_view})
     return _form_page(
         request,
@@ -395,6 +398,7 @@ def need_her_view(request: AuthedRequest, need_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_add(request: AuthedRequest, need_id) -> HttpResponse:
     need = selectors.need_get_for(request.user, need_id)
+    services.require_record(request.user, need.prosecution)
     form = forms.SessionForm(
         request.POST or None,
         calendar=_calendar(request),
@@ -447,6 +451,7 @@ def session_status(request: AuthedRequest, session_id) -> HttpResponse:
         )
     assert session.need is not None  # noqa: S101
     prosecution = session.need.prosecution
+    services.require_record(request.user, prosecution)
     form = forms.SessionStatusForm(request.POST or None, initial={"status": session.status})
     if session.counter_at is None:
         del form.fields["accept_counter"]
@@ -464,6 +469,16 @@ def session_status(request: AuthedRequest, session_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_answer(request: AuthedRequest, session_id) -> HttpResponse:
     session = selectors.session_get_for(request.user, session_id)
+    if not session.peer:  # a session of a prosecution here is moved on by its office, not answered
+        policy.deny(
+            request.user,
+            "legal.testimony_answer",
+            object_type=services.SESSION_OBJECT_TYPE,
+            object_id=str(session.public_id),
+        )
+    from setu.cases.services.common import require_work
+
+    require_work(request.user, session.case)
     form = forms.AnswerForm(
         request.POST or None, calendar=_calendar(request), initial={"survivor_end": session.survivor_end}
     )

@@ -31,10 +31,12 @@ def _text(charges: str, acts: str = "  X: {country: NP, title: {en: Act X}}\n") 
 
 
 def test_an_unknown_act_a_repeated_code_and_a_missing_title_are_all_reported():
-    text = _text("  - {code: X-1, act: X, section: '1', title: {en: One}}\n"
-                 "  - {code: X-1, act: X, section: '1', title: {en: Again}}\n"
-                 "  - {code: Y-2, act: Y, section: '2', title: {en: Two}}\n"
-                 "  - {code: X-3, act: X, section: '3', title: {ne: तीन}}\n")  # fmt: skip
+    text = _text(
+        "  - {code: X-1, act: X, section: '1', title: {en: One}}\n"
+        "  - {code: X-1, act: X, section: '1', title: {en: Again}}\n"
+        "  - {code: Y-2, act: Y, section: '2', title: {en: Two}}\n"
+        "  - {code: X-3, act: X, section: '3', title: {ne: तीन}}\n"
+    )
     with pytest.raises(ChargeListError) as refused:
         parse(text)
     problems = " | ".join(refused.value.problems)
@@ -43,11 +45,19 @@ def test_an_unknown_act_a_repeated_code_and_a_missing_title_are_all_reported():
 
 def test_a_bad_country_or_share_is_refused():
     with pytest.raises(ChargeListError, match="two-letter"):
-        parse(_text("  - {code: X-1, act: X, section: '1', title: {en: One}}\n",
-                    acts="  X: {country: Nepal, title: {en: X}}\n"))  # fmt: skip
+        parse(
+            _text(
+                "  - {code: X-1, act: X, section: '1', title: {en: One}}\n",
+                acts="  X: {country: Nepal, title: {en: X}}\n",
+            )
+        )
     with pytest.raises(ChargeListError, match="at most 1"):
-        parse(_text("  - {code: X-1, act: X, section: '1', title: {en: One}}\n",
-                    acts="  X: {country: NP, title: {en: X}, compensation_min_share_of_fine: 2}\n"))  # fmt: skip
+        parse(
+            _text(
+                "  - {code: X-1, act: X, section: '1', title: {en: One}}\n",
+                acts="  X: {country: NP, title: {en: X}, compensation_min_share_of_fine: 2}\n",
+            )
+        )
 
 
 def test_the_file_says_what_is_verified_and_from_where():
@@ -75,12 +85,34 @@ def test_next_date_must_follow_the_hearing():
 
 
 def test_stages_before_the_handover_follow_the_sop_graph():
-    exits = {"rescued": ["care"], "care": ["verification", "home"], "verification": ["handover"],
-             "handover": ["reintegration"], "reintegration": ["closed"], "home": ["closed"], "closed": []}  # fmt: skip
+    exits = {
+        "rescued": ["care"],
+        "care": ["verification", "home"],
+        "verification": ["handover"],
+        "handover": ["reintegration"],
+        "reintegration": ["closed"],
+        "home": ["closed"],
+        "closed": [],
+    }
     assert rules.stages_before("handover", exits) == {"rescued", "care", "verification", "handover"}
-    assert rules.holds_up_repatriation(cross_border=True, is_open=True, stage="care",
-                                       before_handover=rules.stages_before("handover", exits), needs_presence=True)
-    assert not rules.holds_up_repatriation(cross_border=True, is_open=True, stage="reintegration",
-                                           before_handover=rules.stages_before("handover", exits), needs_presence=True)
-    assert not rules.holds_up_repatriation(cross_border=False, is_open=True, stage="care",
-                                           before_handover=rules.stages_before("handover", exits), needs_presence=True)
+    assert rules.holds_up_repatriation(
+        cross_border=True,
+        is_open=True,
+        stage="care",
+        before_handover=rules.stages_before("handover", exits),
+        needs_presence=True,
+    )
+    assert not rules.holds_up_repatriation(
+        cross_border=True,
+        is_open=True,
+        stage="reintegration",
+        before_handover=rules.stages_before("handover", exits),
+        needs_presence=True,
+    )
+    assert not rules.holds_up_repatriation(
+        cross_border=False,
+        is_open=True,
+        stage="care",
+        before_handover=rules.stages_before("handover", exits),
+        needs_presence=True,
+    )

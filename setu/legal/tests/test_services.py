@@ -40,18 +40,30 @@ def _messages(exc: pytest.ExceptionInfo) -> dict:
 
 def test_a_prosecutor_registers_a_prosecution_numbered_per_year_and_audited(np_prosecutor, morang):
     opened = timezone.localdate() - dt.timedelta(days=3)
-    p = services.prosecution_create(actor=np_prosecutor, district=morang, police_case_number=" FIR  112/2083 ",
-                                    police_unit="DPO Morang", opened_on=opened)  # fmt: skip
+    p = services.prosecution_create(
+        actor=np_prosecutor,
+        district=morang,
+        police_case_number=" FIR  112/2083 ",
+        police_unit="DPO Morang",
+        opened_on=opened,
+    )
     assert p.number == f"NP-PRS-{opened.year}-000001" and p.police_case_number == "FIR 112/2083"
     assert p.organisation.name_en == "District Attorney's Office, Morang"
     event = _audited("legal.prosecution_create", np_prosecutor)
-    assert event.object_id == str(p.public_id) and "police_case_number" in event.fields and "FIR" not in str(event.fields)
+    assert (
+        event.object_id == str(p.public_id) and "police_case_number" in event.fields and "FIR" not in str(event.fields)
+    )
 
 
 def test_a_prosecution_without_fir_or_dated_in_the_future_is_refused(np_prosecutor, morang, rani):
     with pytest.raises(ValidationError) as refused:
-        services.prosecution_create(actor=np_prosecutor, district=rani.counterpart.district, police_case_number=" ",
-                                    police_unit="", opened_on=timezone.localdate() + dt.timedelta(days=1))  # fmt: skip
+        services.prosecution_create(
+            actor=np_prosecutor,
+            district=rani.counterpart.district,
+            police_case_number=" ",
+            police_unit="",
+            opened_on=timezone.localdate() + dt.timedelta(days=1),
+        )
     errors = _messages(refused)
     assert set(errors) == {"district", "police_case_number", "police_unit", "opened_on"}
     assert "future" in errors["opened_on"][0] and "this country" in errors["district"][0]
@@ -60,14 +72,23 @@ def test_a_prosecution_without_fir_or_dated_in_the_future_is_refused(np_prosecut
 
 def test_a_caseworker_cannot_register_a_prosecution(np_caseworker, morang):
     with pytest.raises(NotFoundOrForbidden):
-        services.prosecution_create(actor=np_caseworker, district=morang, police_case_number="1", police_unit="x",
-                                    opened_on=timezone.localdate())  # fmt: skip
+        services.prosecution_create(
+            actor=np_caseworker,
+            district=morang,
+            police_case_number="1",
+            police_unit="x",
+            opened_on=timezone.localdate(),
+        )
     assert AuditEvent.objects.filter(action="legal.record", outcome="denied", actor_id=np_caseworker.pk).exists()
 
 
 def test_charges_come_from_the_list_only_and_of_this_countrys_law(np_prosecutor, prosecution):
-    charge = services.charge_add(actor=np_prosecutor, prosecution=prosecution, code="httca-4-1-a",
-                                 particulars="Sold her for NPR 50,000 in Kathmandu")  # fmt: skip
+    charge = services.charge_add(
+        actor=np_prosecutor,
+        prosecution=prosecution,
+        code="httca-4-1-a",
+        particulars="Sold her for NPR 50,000 in Kathmandu",
+    )
     assert charge.code == "HTTCA-4-1-a"
     assert set(_audited("legal.charge_add", np_prosecutor).fields) == {"code", "particulars"}
     with pytest.raises(ValidationError) as unknown:
@@ -82,9 +103,16 @@ def test_charges_come_from_the_list_only_and_of_this_countrys_law(np_prosecutor,
 
 
 def test_an_accused_is_registered_as_a_person_of_the_office_with_htcds_roles(np_prosecutor, prosecution, morang):
-    accused = services.accused_add(actor=np_prosecutor, prosecution=prosecution, entry=services.AccusedEntry(
-        full_name="Ram Bahadur Khadka", gender="Masculine", age_years=41,
-        roles=["Transporter", "RecruiterOrIntermediary", "Transporter"]))  # fmt: skip
+    accused = services.accused_add(
+        actor=np_prosecutor,
+        prosecution=prosecution,
+        entry=services.AccusedEntry(
+            full_name="Ram Bahadur Khadka",
+            gender="Masculine",
+            age_years=41,
+            roles=["Transporter", "RecruiterOrIntermediary", "Transporter"],
+        ),
+    )
     assert accused.roles == ["Transporter", "RecruiterOrIntermediary"]
     person = accused.person
     assert person.organisation_id == prosecution.organisation_id and person.location_district == morang
@@ -98,8 +126,11 @@ def test_an_accused_is_registered_as_a_person_of_the_office_with_htcds_roles(np_
 
 def test_an_accused_with_an_unknown_role_or_no_name_is_refused(np_prosecutor, prosecution):
     with pytest.raises(ValidationError) as refused:
-        services.accused_add(actor=np_prosecutor, prosecution=prosecution,
-                             entry=services.AccusedEntry(full_name=" ", roles=["Mastermind"], age_years=130))  # fmt: skip
+        services.accused_add(
+            actor=np_prosecutor,
+            prosecution=prosecution,
+            entry=services.AccusedEntry(full_name=" ", roles=["Mastermind"], age_years=130),
+        )
     assert set(refused.value.message_dict) == {"roles", "full_name", "age_years"}
     assert not Accused.objects.exists()
 
@@ -109,43 +140,74 @@ def test_an_accused_of_another_district_cannot_be_picked(np_prosecutor, prosecut
 
     stranger = PersonFactory(organisation=np_other_org.memberships.first().organisation, location_district=parsa)
     with pytest.raises(NotFoundOrForbidden):
-        services.accused_add(actor=np_prosecutor, prosecution=prosecution,
-                             entry=services.AccusedEntry(person=stranger))  # fmt: skip
+        services.accused_add(actor=np_prosecutor, prosecution=prosecution, entry=services.AccusedEntry(person=stranger))
     assert not Accused.objects.exists()
 
 
 def test_hearing_dates_out_of_order_are_refused_and_nothing_is_saved(np_prosecutor, prosecution):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as refused:
-        services.hearing_record(actor=np_prosecutor, prosecution=prosecution, held_on=today - dt.timedelta(days=5),
-                                what_happened="Charges read", next_on=today - dt.timedelta(days=6))  # fmt: skip
+        services.hearing_record(
+            actor=np_prosecutor,
+            prosecution=prosecution,
+            held_on=today - dt.timedelta(days=5),
+            what_happened="Charges read",
+            next_on=today - dt.timedelta(days=6),
+        )
     assert refused.value.message_dict == {"next_on": ["The next date must come after the hearing's date."]}
     with pytest.raises(ValidationError, match="before the prosecution was registered"):
-        services.hearing_record(actor=np_prosecutor, prosecution=prosecution, held_on=prosecution.opened_on
-                                - dt.timedelta(days=1))  # fmt: skip
+        services.hearing_record(
+            actor=np_prosecutor, prosecution=prosecution, held_on=prosecution.opened_on - dt.timedelta(days=1)
+        )
     with pytest.raises(ValidationError, match="has not happened yet"):
-        services.hearing_record(actor=np_prosecutor, prosecution=prosecution, held_on=today + dt.timedelta(days=3),
-                                what_happened="Adjourned")  # fmt: skip
+        services.hearing_record(
+            actor=np_prosecutor,
+            prosecution=prosecution,
+            held_on=today + dt.timedelta(days=3),
+            what_happened="Adjourned",
+        )
     assert not Hearing.objects.exists()
     assert not AuditEvent.objects.filter(action="legal.hearing_record").exists()
-    hearing = services.hearing_record(actor=np_prosecutor, prosecution=prosecution, held_on=today - dt.timedelta(days=5),
-                                      what_happened="Charges read", next_on=today + dt.timedelta(days=9))  # fmt: skip
+    hearing = services.hearing_record(
+        actor=np_prosecutor,
+        prosecution=prosecution,
+        held_on=today - dt.timedelta(days=5),
+        what_happened="Charges read",
+        next_on=today + dt.timedelta(days=9),
+    )
     assert hearing.next_on == today + dt.timedelta(days=9)
     assert set(_audited("legal.hearing_record", np_prosecutor).fields) == {"held_on", "what_happened", "next_on"}
 
 
 def test_a_verdict_before_the_registration_or_a_fine_without_conviction_is_refused(np_prosecutor, prosecution):
-    accused = services.accused_add(actor=np_prosecutor, prosecution=prosecution,
-                                   entry=services.AccusedEntry(full_name="Hari Tamang"))  # fmt: skip
+    accused = services.accused_add(
+        actor=np_prosecutor, prosecution=prosecution, entry=services.AccusedEntry(full_name="Hari Tamang")
+    )
     with pytest.raises(ValidationError, match="before the prosecution was registered"):
-        services.accused_verdict(actor=np_prosecutor, accused=accused, verdict="convicted",
-                                 verdict_on=prosecution.opened_on - dt.timedelta(days=1))  # fmt: skip
+        services.accused_verdict(
+            actor=np_prosecutor,
+            accused=accused,
+            verdict="convicted",
+            verdict_on=prosecution.opened_on - dt.timedelta(days=1),
+        )
     with pytest.raises(ValidationError, match="Only a convicted accused is fined"):
-        services.accused_verdict(actor=np_prosecutor, accused=accused, verdict="acquitted",
-                                 verdict_on=timezone.localdate(), fine_amount="1000", fine_currency="NPR")  # fmt: skip
+        services.accused_verdict(
+            actor=np_prosecutor,
+            accused=accused,
+            verdict="acquitted",
+            verdict_on=timezone.localdate(),
+            fine_amount="1000",
+            fine_currency="NPR",
+        )
     with pytest.raises(ValidationError, match="amount above zero"):
-        services.accused_verdict(actor=np_prosecutor, accused=accused, verdict="convicted",
-                                 verdict_on=timezone.localdate(), fine_amount="-5", fine_currency="NPR")  # fmt: skip
+        services.accused_verdict(
+            actor=np_prosecutor,
+            accused=accused,
+            verdict="convicted",
+            verdict_on=timezone.localdate(),
+            fine_amount="-5",
+            fine_currency="NPR",
+        )
     accused.refresh_from_db()
     assert accused.verdict == "pending" and accused.fine_amount is None
 
@@ -153,74 +215,152 @@ def test_a_verdict_before_the_registration_or_a_fine_without_conviction_is_refus
 def test_compensation_below_half_the_fine_is_refused_citing_httca_s17(np_prosecutor, witness, convicted):
     ordered_on = timezone.localdate() - dt.timedelta(days=5)
     with pytest.raises(ValidationError) as refused:
-        services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="60000",
-                                    currency="NPR", ordered_on=ordered_on)  # fmt: skip
+        services.compensation_order(
+            actor=np_prosecutor,
+            witness=witness,
+            accused=convicted,
+            amount="60000",
+            currency="NPR",
+            ordered_on=ordered_on,
+        )
     message = refused.value.message_dict["amount"][0]
     assert "HTTCA s.17" in message and "100000.00 NPR" in message
     assert not CompensationOrder.objects.exists()
 
 
 def test_an_order_below_the_minimum_is_kept_flagged_when_the_court_did_order_it(np_prosecutor, witness, convicted):
-    order = services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="60000",
-                                        currency="NPR", ordered_on=timezone.localdate(),
-                                        below_minimum_reason="As the judgment says; the office has appealed")  # fmt: skip
+    order = services.compensation_order(
+        actor=np_prosecutor,
+        witness=witness,
+        accused=convicted,
+        amount="60000",
+        currency="NPR",
+        ordered_on=timezone.localdate(),
+        below_minimum_reason="As the judgment says; the office has appealed",
+    )
     assert order.below_minimum_reason.startswith("As the judgment says")
     assert "below_minimum_reason" in _audited("legal.compensation_order", np_prosecutor).fields
 
 
 def test_an_order_at_half_the_fine_needs_no_reason_and_keeps_none(np_prosecutor, witness, convicted):
-    order = services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="100000",
-                                        currency="NPR", ordered_on=timezone.localdate(),
-                                        below_minimum_reason="not needed")  # fmt: skip
+    order = services.compensation_order(
+        actor=np_prosecutor,
+        witness=witness,
+        accused=convicted,
+        amount="100000",
+        currency="NPR",
+        ordered_on=timezone.localdate(),
+        below_minimum_reason="not needed",
+    )
     assert order.amount == Decimal("100000") and order.below_minimum_reason == ""
 
 
-def test_compensation_in_another_currency_or_against_an_unconvicted_accused_is_refused(np_prosecutor, prosecution,
-                                                                                      witness, convicted):  # fmt: skip
+def test_compensation_in_another_currency_or_against_an_unconvicted_accused_is_refused(
+    np_prosecutor, prosecution, witness, convicted
+):
     with pytest.raises(ValidationError, match="currency of the fine"):
-        services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="100000",
-                                    currency="INR", ordered_on=timezone.localdate())  # fmt: skip
-    pending = services.accused_add(actor=np_prosecutor, prosecution=prosecution,
-                                   entry=services.AccusedEntry(full_name="Shyam Karki"))  # fmt: skip
+        services.compensation_order(
+            actor=np_prosecutor,
+            witness=witness,
+            accused=convicted,
+            amount="100000",
+            currency="INR",
+            ordered_on=timezone.localdate(),
+        )
+    pending = services.accused_add(
+        actor=np_prosecutor, prosecution=prosecution, entry=services.AccusedEntry(full_name="Shyam Karki")
+    )
     with pytest.raises(ValidationError, match="record the verdict first"):
-        services.compensation_order(actor=np_prosecutor, witness=witness, accused=pending, amount="100000",
-                                    currency="NPR", ordered_on=timezone.localdate())  # fmt: skip
+        services.compensation_order(
+            actor=np_prosecutor,
+            witness=witness,
+            accused=pending,
+            amount="100000",
+            currency="NPR",
+            ordered_on=timezone.localdate(),
+        )
     with pytest.raises(ValidationError, match="before the verdict"):
-        services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="100000",
-                                    currency="NPR", ordered_on=convicted.verdict_on - dt.timedelta(days=1))  # fmt: skip
+        services.compensation_order(
+            actor=np_prosecutor,
+            witness=witness,
+            accused=convicted,
+            amount="100000",
+            currency="NPR",
+            ordered_on=convicted.verdict_on - dt.timedelta(days=1),
+        )
     assert not CompensationOrder.objects.exists()
 
 
 def test_payments_are_tracked_to_the_balance_and_never_beyond(np_prosecutor, witness, convicted):
-    order = services.compensation_order(actor=np_prosecutor, witness=witness, accused=convicted, amount="100000",
-                                        currency="NPR", ordered_on=timezone.localdate() - dt.timedelta(days=2))  # fmt: skip
-    services.payment_record(actor=np_prosecutor, order=order, paid_on=timezone.localdate(), amount="40000",
-                            currency="NPR", method="bank", reference="NIC Asia 7781")  # fmt: skip
-    assert set(_audited("legal.payment_record", np_prosecutor).fields) == {"paid_on", "amount", "currency", "method",
-                                                                      "reference"}  # fmt: skip
+    order = services.compensation_order(
+        actor=np_prosecutor,
+        witness=witness,
+        accused=convicted,
+        amount="100000",
+        currency="NPR",
+        ordered_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    services.payment_record(
+        actor=np_prosecutor,
+        order=order,
+        paid_on=timezone.localdate(),
+        amount="40000",
+        currency="NPR",
+        method="bank",
+        reference="NIC Asia 7781",
+    )
+    assert set(_audited("legal.payment_record", np_prosecutor).fields) == {
+        "paid_on",
+        "amount",
+        "currency",
+        "method",
+        "reference",
+    }
     with pytest.raises(ValidationError, match=r"More than the balance due \(60000.00 NPR\)"):
-        services.payment_record(actor=np_prosecutor, order=order, paid_on=timezone.localdate(), amount="60000.01",
-                                currency="NPR", method="bank")  # fmt: skip
+        services.payment_record(
+            actor=np_prosecutor,
+            order=order,
+            paid_on=timezone.localdate(),
+            amount="60000.01",
+            currency="NPR",
+            method="bank",
+        )
     with pytest.raises(ValidationError, match="before the order"):
-        services.payment_record(actor=np_prosecutor, order=order, paid_on=order.ordered_on - dt.timedelta(days=1),
-                                amount="10", currency="NPR", method="cash")  # fmt: skip
+        services.payment_record(
+            actor=np_prosecutor,
+            order=order,
+            paid_on=order.ordered_on - dt.timedelta(days=1),
+            amount="10",
+            currency="NPR",
+            method="cash",
+        )
     assert CompensationPayment.objects.count() == 1
 
 
 def test_a_witness_need_with_dates_out_of_order_is_refused(np_prosecutor, witness):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as refused:
-        services.witness_need_record(actor=np_prosecutor, witness=witness, court="", place="Biratnagar",
-                                     needed_from=today + dt.timedelta(days=10), needed_until=today,
-                                     presence="hologram")  # fmt: skip
+        services.witness_need_record(
+            actor=np_prosecutor,
+            witness=witness,
+            court="",
+            place="Biratnagar",
+            needed_from=today + dt.timedelta(days=10),
+            needed_until=today,
+            presence="hologram",
+        )
     assert set(refused.value.message_dict) == {"court", "needed_until", "presence"}
     assert "must not come before" in refused.value.message_dict["needed_until"][0]
     assert not WitnessNeed.objects.exists()
 
 
 def test_her_view_is_recorded_by_her_caseworker_not_by_the_prosecutor(np_prosecutor, np_caseworker, video_need):
-    need = services.witness_need_her_view(actor=np_caseworker, need=video_need, her_consent="yes",
-                                          her_view="She will speak by video from the transit home, not in court.")  # fmt: skip
+    need = services.witness_need_her_view(
+        actor=np_caseworker,
+        need=video_need,
+        her_consent="yes",
+        her_view="She will speak by video from the transit home, not in court.",
+    )
     assert need.her_consent == "yes"
     assert set(_audited("legal.witness_need_her_view", np_caseworker).fields) == {"her_consent", "her_view"}
     with pytest.raises(NotFoundOrForbidden):
@@ -229,9 +369,15 @@ def test_her_view_is_recorded_by_her_caseworker_not_by_the_prosecutor(np_prosecu
 
 def test_a_prosecutor_schedules_a_video_testimony_in_a_time_zone(np_prosecutor, video_need):
     when = (timezone.now() + dt.timedelta(days=7)).replace(tzinfo=None, microsecond=0)
-    session = services.testimony_schedule(actor=np_prosecutor, need=video_need, scheduled_at=when,
-                                          timezone_name="Asia/Kolkata", court_end="Morang District Court, room 2",
-                                          survivor_end="Transit home Biratnagar", interpreter="Hindi–Nepali")  # fmt: skip
+    session = services.testimony_schedule(
+        actor=np_prosecutor,
+        need=video_need,
+        scheduled_at=when,
+        timezone_name="Asia/Kolkata",
+        court_end="Morang District Court, room 2",
+        survivor_end="Transit home Biratnagar",
+        interpreter="Hindi–Nepali",
+    )
     assert session.status == SessionStatus.PROPOSED and session.court == "Morang District Court"
     assert session.scheduled_at.utcoffset() == dt.timedelta(hours=5, minutes=30)
     event = _audited("legal.testimony_schedule", np_prosecutor)
@@ -241,24 +387,45 @@ def test_a_prosecutor_schedules_a_video_testimony_in_a_time_zone(np_prosecutor, 
 def test_a_session_in_the_past_or_for_an_in_person_need_is_refused(np_prosecutor, witness, video_need):
     past = timezone.now() - dt.timedelta(hours=1)
     with pytest.raises(ValidationError) as refused:
-        services.testimony_schedule(actor=np_prosecutor, need=video_need, scheduled_at=past, timezone_name="Mars/Base",
-                                    court_end="", survivor_end="x")  # fmt: skip
+        services.testimony_schedule(
+            actor=np_prosecutor,
+            need=video_need,
+            scheduled_at=past,
+            timezone_name="Mars/Base",
+            court_end="",
+            survivor_end="x",
+        )
     assert set(refused.value.message_dict) == {"timezone", "court_end", "scheduled_at"}
     assert refused.value.message_dict["scheduled_at"] == ["The session must be in the future."]
-    in_person = services.witness_need_record(actor=np_prosecutor, witness=witness, court="Morang District Court",
-                                             place="Biratnagar", needed_from=timezone.localdate(),
-                                             presence="physical")  # fmt: skip
+    in_person = services.witness_need_record(
+        actor=np_prosecutor,
+        witness=witness,
+        court="Morang District Court",
+        place="Biratnagar",
+        needed_from=timezone.localdate(),
+        presence="physical",
+    )
     with pytest.raises(ValidationError, match="video testimony is not possible"):
-        services.testimony_schedule(actor=np_prosecutor, need=in_person, scheduled_at=timezone.now()
-                                    + dt.timedelta(days=2), timezone_name="Asia/Kathmandu", court_end="a",
-                                    survivor_end="b")  # fmt: skip
+        services.testimony_schedule(
+            actor=np_prosecutor,
+            need=in_person,
+            scheduled_at=timezone.now() + dt.timedelta(days=2),
+            timezone_name="Asia/Kathmandu",
+            court_end="a",
+            survivor_end="b",
+        )
     assert not VideoTestimony.objects.exists()
 
 
 def test_a_held_session_meets_the_need(np_prosecutor, video_need):
-    session = services.testimony_schedule(actor=np_prosecutor, need=video_need,
-                                          scheduled_at=timezone.now() + dt.timedelta(days=1),
-                                          timezone_name="Asia/Kathmandu", court_end="Court", survivor_end="Home")  # fmt: skip
+    session = services.testimony_schedule(
+        actor=np_prosecutor,
+        need=video_need,
+        scheduled_at=timezone.now() + dt.timedelta(days=1),
+        timezone_name="Asia/Kathmandu",
+        court_end="Court",
+        survivor_end="Home",
+    )
     with pytest.raises(ValidationError, match="before its time"):
         services.testimony_set_status(actor=np_prosecutor, session=session, status="held")
     with pytest.raises(ValidationError, match="Say why"):
@@ -273,8 +440,9 @@ def test_a_held_session_meets_the_need(np_prosecutor, video_need):
 def test_a_prosecutor_of_another_office_cannot_write(np_parsa_prosecutor, prosecution):
     with pytest.raises(NotFoundOrForbidden):
         services.hearing_record(actor=np_parsa_prosecutor, prosecution=prosecution, held_on=timezone.localdate())
-    assert AuditEvent.objects.filter(action="legal.record", outcome="denied", actor_id=np_parsa_prosecutor.pk,
-                                     object_id=str(prosecution.public_id)).exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action="legal.record", outcome="denied", actor_id=np_parsa_prosecutor.pk, object_id=str(prosecution.public_id)
+    ).exists()
 
 
 def test_status_judgment_needs_an_outcome_and_date_in_order(np_prosecutor, prosecution):
@@ -282,8 +450,18 @@ def test_status_judgment_needs_an_outcome_and_date_in_order(np_prosecutor, prose
         services.prosecution_set_status(actor=np_prosecutor, prosecution=prosecution, status="judgment")
     assert "outcome" in refused.value.message_dict
     with pytest.raises(ValidationError, match="before the prosecution was registered"):
-        services.prosecution_set_status(actor=np_prosecutor, prosecution=prosecution, status="judgment",
-                                        outcome="conviction", judgment_on=prosecution.opened_on - dt.timedelta(days=1))
-    p = services.prosecution_set_status(actor=np_prosecutor, prosecution=prosecution, status="judgment",
-                                        outcome="conviction", judgment_on=timezone.localdate())  # fmt: skip
+        services.prosecution_set_status(
+            actor=np_prosecutor,
+            prosecution=prosecution,
+            status="judgment",
+            outcome="conviction",
+            judgment_on=prosecution.opened_on - dt.timedelta(days=1),
+        )
+    p = services.prosecution_set_status(
+        actor=np_prosecutor,
+        prosecution=prosecution,
+        status="judgment",
+        outcome="conviction",
+        judgment_on=timezone.localdate(),
+    )
     assert (p.status, p.outcome) == ("judgment", "conviction")
