@@ -58,6 +58,8 @@ def programme_list_for(user, *, query: str = "", topic: str = "", upcoming: bool
         programmes = programmes.filter(topics__icontains=f'"{topic[:40]}"')
     if upcoming:
         programmes = programmes.filter(ends_on__gte=timezone.localdate()).order_by("starts_on", "id")
+    else:
+        programmes = programmes.order_by("-starts_on", "-id")
     return programmes.select_related("organiser").annotate(participant_count=Count("participants", distinct=True))
 
 
