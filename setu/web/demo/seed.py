@@ -193,6 +193,15 @@ def seed_demo(
         from setu.training import demo as training_demo
 
         training_demo.seed(node=node, organisations=organisations, users=users)
+        # Prosecutions by the node's demo prosecutor, linked to the demo cases she may see (setu.legal.demo).
+        from setu.legal import demo as legal_demo
+
+        legal_demo.seed(node=node, users=users)
+        # MLA requests in every status, both sides of each story under one reference (setu.mla.demo); after
+        # the prosecutions, which they link.
+        from setu.mla import demo as mla_demo
+
+        mla_demo.seed(node=node, organisations=organisations, users=users)
     return report
 
 
