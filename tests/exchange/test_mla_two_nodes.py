@@ -106,8 +106,7 @@ def test_an_mla_request_is_sent_received_studied_executed_and_the_requester_sees
     done = wait_until(lambda: (lambda o: o if o["status"] == "executed" else None)(np.run(OUTGOING, id=sent["id"])),
                       timeout=60, what="NP to see the request executed")  # fmt: skip
     assert done["peer_number"] == received["number"]
-    # The relay sends in order, so "received" and "under study" come first; a report arriving after a later one
-    # would be left out of the history (forward only), never applied backwards.
+    # IN's relay sends its messages in the order they were queued: received, under study, executed.
     assert done["history"][:2] == [["drafted", ""], ["sent", ""]] and done["history"][-1] == ["executed", "IN"]
     assert ["under_study", "IN"] in done["history"] and ["received", "IN"] in done["history"]
     assert done["met"] == ["answer-expected"]
