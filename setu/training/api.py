@@ -20,13 +20,18 @@ from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.core.enums import Gender
 from setu.training import selectors, services
-from setu.training.models import Certificate, Country, Participant, ParticipantKind, Programme, Session, TopicArea
+from setu.training.models import Certificate, Participant, ParticipantKind, Programme, Session, TopicArea
+
+TOPIC_HELP = "A topic area: " + ", ".join(TopicArea.values) + "."
+KIND_HELP = "Where the participant comes from: " + ", ".join(ParticipantKind.values) + "."
+COUNTRY_HELP = "NP or IN."
 
 # --- read ------------------------------------------------------------------------------------------------------
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    topic = serializers.CharField(read_only=True, help_text=TOPIC_HELP)
 
     class Meta:
         model = Session
@@ -34,8 +39,11 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class TrainingParticipantSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    gender = serializers.ChoiceField(source="sex", choices=Gender.choices, read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
+    node = serializers.CharField(read_only=True, help_text=COUNTRY_HELP)
     organisation = serializers.UUIDField(source="organisation.public_id", read_only=True, default=None)
     organisation_label = serializers.CharField(read_only=True)
     score_change = serializers.IntegerField(read_only=True, allow_null=True)
@@ -43,7 +51,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "name", "sex", "designation", "kind", "organisation", "organisation_name",
+        fields = ["id", "name", "gender", "designation", "kind", "organisation", "organisation_name",
                   "organisation_label", "node", "pre_score", "post_score", "score_change", "certificate"]  # fmt: skip
         read_only_fields = fields
 
@@ -54,6 +62,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    host_country = serializers.CharField(read_only=True, help_text=COUNTRY_HELP)
     organiser = serializers.UUIDField(source="organiser.public_id", read_only=True)
     organiser_name = serializers.CharField(source="organiser.name_en", read_only=True)
     trainers = serializers.ListField(source="trainer_names", child=serializers.CharField(), read_only=True)
@@ -67,15 +76,15 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):
-    sessions = SessionSerializer(many=True, read_only=True)
-    participants = ParticipantSerializer(many=True, read_only=True)
+    sessions = TrainingSessionSerializer(many=True, read_only=True)
+    participants = TrainingParticipantSerializer(many=True, read_only=True)
 
     class Meta(ProgrammeSerializer.Meta):
         fields = [*ProgrammeSerializer.Meta.fields, "sessions", "participants"]
         read_only_fields = fields
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class TrainingCertificateSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     code = serializers.CharField(source="display_code", read_only=True)
     participant = serializers.UUIDField(source="participant.public_id", read_only=True)
@@ -98,7 +107,7 @@ class ProgrammeWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200, allow_blank=True)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=TopicArea.choices), max_length=6)
-    host_country = serializers.ChoiceField(choices=Country.choices)
+    host_country = serializers.CharField(max_length=2, help_text=COUNTRY_HELP)
     place = serializers.CharField(max_length=200, allow_blank=True)
     starts_on = serializers.DateField(allow_null=True)
     ends_on = serializers.DateField(allow_null=True)
@@ -117,26 +126,26 @@ class ProgrammeCreateSerializer(ProgrammeWriteSerializer):
     )  # fmt: skip
 
 
-class SessionWriteSerializer(serializers.Serializer):
+class TrainingSessionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    topic = serializers.ChoiceField(choices=TopicArea.choices)
+    topic = serializers.CharField(max_length=24, help_text=TOPIC_HELP)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ParticipantWriteSerializer(serializers.Serializer):
+class TrainingParticipantWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True)
-    sex = serializers.ChoiceField(choices=Gender.choices)
+    gender = serializers.ChoiceField(choices=Gender.choices)
     designation = serializers.CharField(max_length=200, allow_blank=True)
-    kind = serializers.ChoiceField(choices=ParticipantKind.choices, required=False)
+    kind = serializers.CharField(max_length=16, required=False, help_text=KIND_HELP)
     organisation = serializers.SlugRelatedField(slug_field="public_id", queryset=Organisation.objects.all(),
                                                 required=False, allow_null=True)  # fmt: skip
     organisation_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    node = serializers.ChoiceField(choices=Country.choices, required=False)
+    node = serializers.CharField(max_length=2, required=False, help_text=COUNTRY_HELP)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class TrainingAttendanceSerializer(serializers.Serializer):
     session = serializers.UUIDField()
     present = serializers.ListField(
         child=serializers.UUIDField(),
@@ -145,17 +154,17 @@ class AttendanceSerializer(serializers.Serializer):
     )
 
 
-class ScoreSerializer(serializers.Serializer):
+class TrainingScoreSerializer(serializers.Serializer):
     participant = serializers.UUIDField()
     pre_score = serializers.IntegerField(allow_null=True, required=False)
     post_score = serializers.IntegerField(allow_null=True, required=False)
 
 
-class CertificateIssueSerializer(serializers.Serializer):
+class TrainingCertificateIssueSerializer(serializers.Serializer):
     participant = serializers.UUIDField()
 
 
-class RevokeSerializer(serializers.Serializer):
+class CertificateRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
@@ -217,27 +226,28 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     def _managed(self, request: Request, public_id: str) -> Programme:
         return selectors.programme_get_for(request.user, public_id, permission=Permission.TRAINING_MANAGE)
 
-    @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer})
+    @extend_schema(request=TrainingSessionWriteSerializer, responses={201: TrainingSessionSerializer})
     @action(detail=True, methods=["post"])
     def sessions(self, request: Request, public_id: str) -> Response:
         programme = self._managed(request, public_id)
-        data = dict(_valid(SessionWriteSerializer, request))
+        data = dict(_valid(TrainingSessionWriteSerializer, request))
         session = services.session_add(actor=request.user, programme=programme, **data)
-        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+        return Response(TrainingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ParticipantWriteSerializer, responses={201: ParticipantSerializer})
+    @extend_schema(request=TrainingParticipantWriteSerializer, responses={201: TrainingParticipantSerializer})
     @action(detail=True, methods=["post"])
     def participants(self, request: Request, public_id: str) -> Response:
         programme = self._managed(request, public_id)
-        data = dict(_valid(ParticipantWriteSerializer, request))
+        data = dict(_valid(TrainingParticipantWriteSerializer, request))
+        data["sex"] = data.pop("gender")
         participant = services.participant_add(actor=request.user, programme=programme, **data)
-        return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+        return Response(TrainingParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttendanceSerializer, responses=ProgrammeDetailSerializer)
+    @extend_schema(request=TrainingAttendanceSerializer, responses=ProgrammeDetailSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request: Request, public_id: str) -> Response:
         programme = self._managed(request, public_id)
-        data = _valid(AttendanceSerializer, request)
+        data = _valid(TrainingAttendanceSerializer, request)
         session = selectors.session_get_for(request.user, programme, data["session"])
         wanted = set(data["present"])
         present = list(programme.participants.filter(public_id__in=wanted))
@@ -248,12 +258,12 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         services.attendance_mark(actor=request.user, session=session, present=present)
         return self._detail(programme)
 
-    @extend_schema(request=ScoreSerializer(many=True), responses=ProgrammeDetailSerializer)
+    @extend_schema(request=TrainingScoreSerializer(many=True), responses=ProgrammeDetailSerializer)
     @action(detail=True, methods=["post"])
     def scores(self, request: Request, public_id: str) -> Response:
         """The score sheet: a list of {participant, pre_score, post_score}; one score out of range refuses all."""
         programme = self._managed(request, public_id)
-        rows = _valid(ScoreSerializer, request, many=True)
+        rows = _valid(TrainingScoreSerializer, request, many=True)
         sheet = {}
         for row in rows:
             participant = selectors.participant_get_for(request.user, programme, row["participant"])
@@ -261,33 +271,33 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         services.scores_record_many(actor=request.user, programme=programme, scores=sheet)
         return self._detail(programme)
 
-    @extend_schema(request=CertificateIssueSerializer, responses={201: CertificateSerializer})
+    @extend_schema(request=TrainingCertificateIssueSerializer, responses={201: TrainingCertificateSerializer})
     @action(detail=True, methods=["post"])
     def certificates(self, request: Request, public_id: str) -> Response:
         programme = self._managed(request, public_id)
-        data = _valid(CertificateIssueSerializer, request)
+        data = _valid(TrainingCertificateIssueSerializer, request)
         participant = selectors.participant_get_for(request.user, programme, data["participant"])
         certificate = services.certificate_issue(actor=request.user, participant=participant)
-        return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
+        return Response(TrainingCertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
 
 
 class CertificateViewSet(viewsets.GenericViewSet):
-    serializer_class = CertificateSerializer
+    serializer_class = TrainingCertificateSerializer
     lookup_field = "public_id"
     queryset = Certificate.objects.none()
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(responses=CertificateSerializer)
+    @extend_schema(responses=TrainingCertificateSerializer)
     def retrieve(self, request: Request, public_id: str) -> Response:
-        return Response(CertificateSerializer(selectors.certificate_get_for(request.user, public_id)).data)
+        return Response(TrainingCertificateSerializer(selectors.certificate_get_for(request.user, public_id)).data)
 
-    @extend_schema(request=RevokeSerializer, responses=CertificateSerializer)
+    @extend_schema(request=CertificateRevokeSerializer, responses=TrainingCertificateSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, public_id: str) -> Response:
         certificate = selectors.certificate_get_for(request.user, public_id)
-        data = _valid(RevokeSerializer, request)
+        data = _valid(CertificateRevokeSerializer, request)
         services.certificate_revoke(actor=request.user, certificate=certificate, reason=data["reason"])
-        return Response(CertificateSerializer(Certificate.objects.get(pk=certificate.pk)).data)
+        return Response(TrainingCertificateSerializer(Certificate.objects.get(pk=certificate.pk)).data)
 
 
 class VerifyThrottle(AnonRateThrottle):
@@ -301,7 +311,7 @@ class VerifyThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": "training-verify", "ident": self.get_ident(request)}
 
 
-class VerificationSerializer(serializers.Serializer):
+class CertificateVerificationSerializer(serializers.Serializer):
     name = serializers.CharField()
     course = serializers.CharField()
     starts_on = serializers.DateField()
@@ -310,7 +320,7 @@ class VerificationSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
-@extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=VerificationSerializer)
+@extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=CertificateVerificationSerializer)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes([VerifyThrottle])
@@ -319,4 +329,4 @@ def verify(request: Request) -> Response:
     found = selectors.certificate_verify(str(request.query_params.get("code", ""))[:64])
     if found is None:
         return Response({"detail": "There is no certificate with this code."}, status=status.HTTP_404_NOT_FOUND)
-    return Response(VerificationSerializer(found).data)
+    return Response(CertificateVerificationSerializer(found).data)

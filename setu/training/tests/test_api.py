@@ -37,7 +37,7 @@ def test_trainer_runs_a_programme_through_the_api(np_trainer, np_academy):
                                               "starts_at": "2027-01-10T10:00:00+05:45",
                                               "ends_at": "2027-01-10T16:00:00+05:45"}, format="json")  # fmt: skip
     assert session.status_code == 201, session.json()
-    person = client.post(f"{url}participants/", {"name": "सुनीता कुमारी", "sex": "Feminine",
+    person = client.post(f"{url}participants/", {"name": "सुनीता कुमारी", "gender": "Feminine",
                                                  "designation": "Sub-Inspector", "kind": "other_node",
                                                  "organisation_name": "AHTU Araria"}, format="json")  # fmt: skip
     assert person.status_code == 201, person.json()
