@@ -34,30 +34,45 @@ from setu.cases.selectors import case_list_for
 from setu.legal import selectors, services
 from setu.legal.models import Prosecution
 
-# Per node: the charges, the court, the fine's currency and amount, the police unit.
+
+@dataclass(frozen=True)
+class _Law:
+    """Per node: the charges, the court, the fine's currency and amount, the police."""
+
+    charges: tuple[str, ...]
+    other: str
+    currency: str
+    fine: int
+    court: str
+    police: str
+    fir: str
+    zone: str
+    survivor_end: str
+
+
 _LAW = {
-    "NP": {
-        "charges": ["HTTCA-4-1-a", "HTTCA-4-2-b"],
-        "other": ["HTTCA-4-2-a"],
-        "currency": "NPR",
-        "fine": "200000",
-        "court": "Kathmandu District Court",
-        "police": "Nepal Police, Anti-Human Trafficking Bureau",
-        "fir": "AHTB {n}/2083-84",
-        "zone": "Asia/Kathmandu",
-        "survivor_end": "Maiti Nepal transit home, video room",
-    },
-    "IN": {
-        "charges": ["BNS-143", "ITPA-5"],
-        "other": ["BNS-144"],
-        "currency": "INR",
-        "fine": "50000",
-        "court": "Court of the Additional Sessions Judge, Araria",
-        "police": "AHTU Araria (Bihar Police)",
-        "fir": "Jogbani PS {n}/2026",
-        "zone": "Asia/Kolkata",
-        "survivor_end": "District Child Protection Unit, video room",
-    },
+    "NP": _Law(
+        ("HTTCA-4-1-a", "HTTCA-4-2-b"),
+        "HTTCA-4-2-a",
+        "NPR",
+        200000,
+        "Kathmandu District Court",
+        "Nepal Police, Anti-Human Trafficking Bureau",
+        "AHTB {n}/2083-84",
+        "Asia/Kathmandu",
+        "Maiti Nepal transit home, video room",
+    ),
+    "IN": _Law(
+        ("BNS-143", "ITPA-5"),
+        "BNS-144",
+        "INR",
+        50000,
+        "Court of the Additional Sessions Judge, Araria",
+        "AHTU Araria (Bihar Police)",
+        "Jogbani PS {n}/2026",
+        "Asia/Kolkata",
+        "District Child Protection Unit, video room",
+    ),
 }
 
 
@@ -91,7 +106,7 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
     with transaction.atomic():
         # 1. On trial.
         trial = _prosecution(prosecutor, district, law, 1, today - dt.timedelta(days=150), status="trial")
-        for code in law["charges"]:
+        for code in law.charges:
             services.charge_add(
                 actor=prosecutor,
                 prosecution=trial,
@@ -124,7 +139,7 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
             need = services.witness_need_record(
                 actor=prosecutor,
                 witness=witness,
-                court=law["court"],
+                court=law.court,
                 place=district.name_en,
                 needed_from=today + dt.timedelta(days=10),
                 needed_until=today + dt.timedelta(days=40),
@@ -133,10 +148,10 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
             services.testimony_schedule(
                 actor=prosecutor,
                 need=need,
-                timezone_name=law["zone"],
-                court_end=f"{law['court']}, video room",
+                timezone_name=law.zone,
+                court_end=f"{law.court}, video room",
                 scheduled_at=dt.datetime.combine(today + dt.timedelta(days=14), dt.time(11), tzinfo=None),
-                survivor_end=law["survivor_end"],
+                survivor_end=law.survivor_end,
                 interpreter="Nepali–Hindi",
             )
             result.sessions += 1
@@ -147,7 +162,7 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
             services.witness_need_record(
                 actor=prosecutor,
                 witness=witness,
-                court=law["court"],
+                court=law.court,
                 place=district.name_en,
                 needed_from=today + dt.timedelta(days=20),
                 presence="physical",
@@ -156,7 +171,7 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
 
         # 2. Judged: a conviction, a fine, compensation partly paid.
         judged = _prosecution(prosecutor, district, law, 2, today - dt.timedelta(days=400), status="trial")
-        services.charge_add(actor=prosecutor, prosecution=judged, code=law["charges"][0])
+        services.charge_add(actor=prosecutor, prosecution=judged, code=law.charges[0])
         convicted = services.accused_add(
             actor=prosecutor,
             prosecution=judged,
@@ -184,8 +199,8 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
             verdict="convicted",
             verdict_on=verdict_on,
             sentence="12 years' imprisonment",
-            fine_amount=law["fine"],
-            fine_currency=law["currency"],
+            fine_amount=str(law.fine),
+            fine_currency=law.currency,
         )
         services.prosecution_set_status(
             actor=prosecutor, prosecution=judged, status="judgment", outcome="conviction", judgment_on=verdict_on
@@ -193,21 +208,21 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
         if len(others) > 2:
             witness = services.witness_add(actor=prosecutor, prosecution=judged, case=others[2])
             result.witnesses += 1
-            half = str(int(law["fine"]) // 2)
+            half = law.fine // 2
             order = services.compensation_order(
                 actor=prosecutor,
                 witness=witness,
                 accused=convicted,
-                amount=half,
-                currency=law["currency"],
+                amount=str(half),
+                currency=law.currency,
                 ordered_on=verdict_on,
             )
             services.payment_record(
                 actor=prosecutor,
                 order=order,
                 paid_on=today - dt.timedelta(days=20),
-                amount=str(int(half) * 2 // 5),
-                currency=law["currency"],
+                amount=str(half * 2 // 5),
+                currency=law.currency,
                 method="bank",
                 reference="Transfer to her account, first instalment",
             )
@@ -215,7 +230,7 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
 
         # 3. Under investigation.
         fresh = _prosecution(prosecutor, district, law, 3, today - dt.timedelta(days=20), status="investigation")
-        services.charge_add(actor=prosecutor, prosecution=fresh, code=law["other"][0])
+        services.charge_add(actor=prosecutor, prosecution=fresh, code=law.other)
         absconding = services.accused_add(
             actor=prosecutor,
             prosecution=fresh,
@@ -228,13 +243,13 @@ def seed(*, node: str, users: dict[str, User], today: dt.date | None = None) -> 
     return result
 
 
-def _prosecution(prosecutor, district, law: dict, n: int, opened_on: dt.date, *, status: str) -> Prosecution:
+def _prosecution(prosecutor, district, law: _Law, n: int, opened_on: dt.date, *, status: str) -> Prosecution:
     prosecution = services.prosecution_create(
         actor=prosecutor,
         district=district,
-        police_case_number=law["fir"].format(n=100 + n),
-        police_unit=law["police"],
-        court=law["court"],
+        police_case_number=law.fir.format(n=100 + n),
+        police_unit=law.police,
+        court=law.court,
         opened_on=opened_on,
     )
     if status != "investigation":
