@@ -76,6 +76,8 @@ class DraftForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("requested_authority", register().central(other_country()).code)
             self.initial.setdefault("legal_basis", workflow.RECIPROCITY)
+            # Nepal takes Nepali (or English with the reason); India's courts and MHA work in English.
+            self.initial.setdefault("language", "ne" if other_country() == "NP" else "en")
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

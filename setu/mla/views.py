@@ -38,7 +38,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Permission.MLA_VIEW, object_type=services.REQUEST_OBJECT)
     board = selectors.dashboard_for(request.user)
     bars = [(value, label, count, round(100 * count / board.widest)) for value, label, count in board.by_status]
-    context = {"board": board, "bars": bars, "svg_height": 10 * len(bars), "today": timezone.localdate(),
+    context = {"board": board, "bars": bars, "svg_height": 16 * len(bars), "today": timezone.localdate(),
                "can_draft": policy.has_permission(request.user, Permission.MLA_MANAGE)}  # fmt: skip
     return render(request, "mla/dashboard.html", context)
 
