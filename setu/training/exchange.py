@@ -76,7 +76,7 @@ def programme_invite(*, actor, programme: Programme, now: dt.datetime | None = N
     require_manage(actor, programme)
     now = now or timezone.now()
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().select_related("organiser").get(pk=programme.pk)
+        programme = Programme.objects.select_for_update(of=("self",)).select_related("organiser").get(pk=programme.pk)
         problems = invitation_problems(programme)
         if problems:
             raise ValidationError({"__all__": problems})
@@ -234,7 +234,9 @@ def invitation_nominate(*, actor, invitation: Invitation, nominees: Iterable[dic
             errors.append(_("Nominee %(n)s: choose the organisation.") % {"n": number})
         rows.append((name[:200], str(nominee.get("sex") or ""), designation[:200], organisation))
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("inbox__peer").get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",)).select_related("inbox__peer").get(pk=invitation.pk)
+        )
         already = invitation.nominations.count()
         if invitation.seats is not None and already + len(rows) > invitation.seats:
             errors.append(_("%(seats)s seats are offered; %(already)s already nominated.")
@@ -265,7 +267,9 @@ def invitation_decline(*, actor, invitation: Invitation, now: dt.datetime | None
     _require_answer(actor, invitation)
     now = now or timezone.now()
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("inbox__peer").get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",)).select_related("inbox__peer").get(pk=invitation.pk)
+        )
         if invitation.answer != Invitation.Answer.OPEN:
             raise ValidationError({"__all__": [_("This invitation has already been answered.")]})
         _acted(invitation, actor, now, "declined")

@@ -375,7 +375,9 @@ def certificate_issue(*, actor, participant: Participant, now: dt.datetime | Non
     require_manage(actor, participant.programme)
     now = now or timezone.now()
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
+        participant = (
+            Participant.objects.select_for_update(of=("self",)).select_related("programme").get(pk=participant.pk)
+        )
         if Certificate.objects.filter(participant=participant).exists():
             raise ValidationError({"__all__": [_("A certificate was already issued to this participant.")]})
         if not has_completed(participant):
