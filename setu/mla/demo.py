@@ -149,7 +149,10 @@ def _seed_one(story: Story, *, node: str, incoming: bool, users: dict[str, User]
     office = None if incoming else organisations.get(OFFICE[node])
     prosecution = None
     if office is not None:
-        prosecution = Prosecution.objects.filter(organisation=office).order_by("opened_on", "id").first()
+        # The office's prosecutions in turn (the stories' order), none when setu.legal's demo seeded none.
+        prosecutions = list(Prosecution.objects.filter(organisation=office).order_by("opened_on", "id"))
+        ours = [s for s in STORIES if s.sender == node]
+        prosecution = prosecutions[ours.index(story) % len(prosecutions)] if prosecutions else None
 
     def at(on: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(on, dt.time(11, 0)))

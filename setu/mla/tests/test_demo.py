@@ -31,7 +31,7 @@ def test_both_nodes_seed_every_status_and_agree_on_each_story(settings, np_focal
     nepal = _seed("NP", np_prosecutor, np_focal_point, np_attorney)
     assert {row["status"] for row in nepal.values()} == set(workflow.STATUSES)
     outgoing = MlaRequest.objects.filter(direction="outgoing")
-    assert outgoing.filter(prosecution=prosecution).count() == outgoing.count()  # the office's demo prosecution
+    assert outgoing.filter(prosecution=prosecution).count() == outgoing.count()  # the office's one prosecution
     assert MlaRequest.objects.filter(direction="incoming", organisation__isnull=True).count() == 4
     # The India node has a database of its own: start it afresh here.
     MlaRequest.objects.all().delete()
@@ -52,3 +52,23 @@ def test_both_nodes_seed_every_status_and_agree_on_each_story(settings, np_focal
             assert mine["peer_number"] == theirs["number"]
         assert mine["status"] == story.status
         assert theirs["history"][0] == "received"
+
+
+def test_the_demo_links_the_prosecutions_setu_legal_seeded(settings, np_focal_point):
+    from setu.legal import demo as legal_demo
+    from setu.legal.models import Prosecution
+
+    settings.SETU_NODE = "NP"
+    from setu.geo.models import District, Province
+
+    bagmati = Province.objects.get_or_create(country="NP", code="3", defaults={"name_en": "Bagmati"})[0]
+    kathmandu = District.objects.get_or_create(province=bagmati, name_en="Kathmandu")[0]
+    office = OrganisationFactory(name_en="Office of the District Attorney, Kathmandu", country="NP",
+                                 districts=[kathmandu])  # fmt: skip
+    prosecutor = make_user("np_prosecutor", "prosecutor", office)
+    legal_demo.seed(node="NP", users={"np_prosecutor": prosecutor})
+    assert Prosecution.objects.filter(organisation=office).count() >= 2
+    demo.seed(node="NP", organisations={"np_attorney": office}, users={"np_prosecutor": prosecutor,
+                                                                        "np_focal": np_focal_point})  # fmt: skip
+    linked = set(MlaRequest.objects.filter(direction="outgoing").values_list("prosecution__number", flat=True))
+    assert len(linked) >= 2 and None not in linked
