@@ -414,11 +414,14 @@ def _over_limit(request) -> bool:
 @login_not_required
 @require_GET
 def verify(request) -> HttpResponse:
-    """The public page: type a code. A code in the query goes to its own page."""
+    """The public page: type a code. A code that can be one goes to its own page (a URL that can be printed);
+    one that cannot gets the answer for an unknown code at once."""
     form = VerifyForm(request.GET or None)
     if form.is_bound and form.is_valid():
         code = normalise_code(form.cleaned_data["code"])
-        return redirect("training:verify_code", code=code or form.cleaned_data["code"].strip()[:64] or "-")
+        if code is not None:
+            return redirect("training:verify_code", code=code)
+        return _answer(request, form.cleaned_data["code"])
     return render(request, "training/verify.html", {"form": form, "checked": False})
 
 
@@ -427,6 +430,10 @@ def verify(request) -> HttpResponse:
 def verify_code(request, code: str) -> HttpResponse:
     """What anyone may know of a certificate: the name, the course, the dates, valid or revoked. An unknown
     and a malformed code get the same answer."""
+    return _answer(request, code)
+
+
+def _answer(request, code: str) -> HttpResponse:
     if _over_limit(request):
         response = render(request, "training/verify.html", {"form": VerifyForm(), "limited": True}, status=429)
         response["Retry-After"] = str(VERIFY_WINDOW)

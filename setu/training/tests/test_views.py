@@ -216,6 +216,12 @@ def test_unknown_and_malformed_codes_get_the_same_answer(client, held):
     assert message in unknown.content.decode() and message in malformed.content.decode()
 
 
+def test_a_code_typed_with_a_slash_gets_the_unknown_answer(client, held):
+    response = client.get(reverse("training:verify"), {"code": "ab/cd"})
+    assert response.status_code == 404
+    assert "There is no certificate with this code." in response.content.decode()
+
+
 def test_revoked_certificate_says_revoked(client, np_trainer, held):
     services.certificate_revoke(actor=np_trainer, certificate=held["certificate"], reason="Issued in error")
     text = client.get(reverse("training:verify_code", args=[held["certificate"].code])).content.decode()
