@@ -451,3 +451,19 @@ def document_add(*, actor, request: MlaRequest, kind: str, upload, title: str = 
         default_storage.delete(name)  # the row was rolled back: do not leave its file behind
         raise
     return document
+
+
+# --- reminders -------------------------------------------------------------------------------------------------
+
+
+def notices_mark_read(*, actor, now: dt.datetime | None = None) -> int:
+    """Mark the actor's unread MLA reminders read (they leave the dashboard); returns how many."""
+    from setu.mla.models import ReminderNotice
+
+    policy.require(actor, Permission.MLA_VIEW, object_type="mla.remindernotice")
+    with transaction.atomic():
+        count = ReminderNotice.objects.filter(user=actor, read_at__isnull=True).update(read_at=now or timezone.now())
+        if count:
+            audit_record(actor=actor, action="mla.notices_read", object_type="mla.remindernotice",
+                         object_id=str(count), fields=["read_at"])  # fmt: skip
+    return count

@@ -6,6 +6,7 @@ app_name = "mla"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("reminders/read/", views.notices_read, name="notices_read"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),

@@ -43,6 +43,12 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "mla/dashboard.html", context)
 
 
+@require_POST
+def notices_read(request: AuthedRequest) -> HttpResponse:
+    services.notices_mark_read(actor=request.user)
+    return redirect("mla:dashboard")
+
+
 @require_GET
 def request_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Permission.MLA_VIEW, object_type=services.REQUEST_OBJECT)

@@ -55,6 +55,7 @@ _DRAFT = {"requesting_authority": "NP-DAO-PARSA", "requested_authority": "IN-MHA
 ENDPOINTS: tuple[MlaEndpoint, ...] = (
     MlaEndpoint("mla:dashboard", "get", Permission.MLA_VIEW, False, lambda ctx: reverse("mla:dashboard")),
     MlaEndpoint("mla:request_list", "get", Permission.MLA_VIEW, False, lambda ctx: reverse("mla:request_list")),
+    MlaEndpoint("mla:notices_read", "post", Permission.MLA_VIEW, False, lambda ctx: reverse("mla:notices_read")),
     MlaEndpoint("mla:request_create", "get", Permission.MLA_MANAGE, False, lambda ctx: reverse("mla:request_create")),
     MlaEndpoint("mla:request_detail", "get", Permission.MLA_VIEW, True,
                 lambda ctx: reverse("mla:request_detail", args=[_request(ctx)])),

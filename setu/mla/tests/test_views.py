@@ -190,6 +190,10 @@ def test_the_dashboard_counts_open_requests_by_status_and_age_and_lists_overdue_
     assert [row["rule"] for row in data["overdue"]] == ["np-preliminary-study"]
     page = _client(np_focal_point).get(reverse("mla:dashboard")).content.decode()
     assert "Reminders for you" in page and incoming.number in page
+    client = _client(np_focal_point)
+    assert client.post(reverse("mla:notices_read")).status_code == 302
+    assert "Reminders for you" not in client.get(reverse("mla:dashboard")).content.decode()
+    assert AuditEvent.objects.filter(action="mla.notices_read", actor_id=np_focal_point.pk).exists()
     # The prosecutor sees her own draft only.
     mine = _client(np_prosecutor).get(reverse("api:mla-dashboard")).json()
     assert mine["open"] == 1 and mine["overdue"] == []
