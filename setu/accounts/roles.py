@@ -159,7 +159,9 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
                        # The central authorities (Nepal's Ministry of Law, India's MHA) are focal points: every
                        # MLA request of the node and the prosecutions behind them.
                        Permission.LEGAL_VIEW: Scope.NODE, Permission.MLA_VIEW: Scope.NODE,
-                       Permission.MLA_MANAGE: Scope.NODE, Permission.TRAINING_VIEW: Scope.ORGANISATION},
+                       Permission.MLA_MANAGE: Scope.NODE,
+                       # Joint training is coordinated nationally (MoWCSC, MHA): every programme and its coverage.
+                       Permission.TRAINING_VIEW: Scope.NODE},
     # Prosecutors see the cases of their district (survivors as witnesses) but do not work them. They keep
     # their office's prosecutions and see the district's; they draft MLA requests for their prosecutions.
     Role.PROSECUTOR: {

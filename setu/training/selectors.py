@@ -1,8 +1,8 @@
 """Reads on joint training, scoped to the asking user, the dashboard and coverage figures, and the public
 certificate lookup.
 
-Scope (setu.accounts.roles): TRAINING_VIEW node-wide (trainers, analysts) sees every programme of the
-node; organisation-wide (prosecutors, focal points) the programmes its organisations organise or send
+Scope (setu.accounts.roles): TRAINING_VIEW node-wide (trainers, analysts, focal points) sees every
+programme of the node; organisation-wide (prosecutors) the programmes its organisations organise or send
 participants to. `programme_get_for` is the access function: missing and forbidden look the same (an
 audited 404); participants, sessions and certificates are reached through their programme.
 """

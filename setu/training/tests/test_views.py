@@ -98,6 +98,14 @@ def test_prosecutor_sees_programmes_her_office_attends_only(client, np_prosecuto
     assert held["programme"].title in listing and other.title not in listing
 
 
+def test_focal_point_sees_every_programme_of_the_node_but_manages_none(client, np_focal_point, held):
+    client.force_login(np_focal_point)
+    programme = held["programme"]
+    assert client.get(reverse("training:programme_detail", args=[programme.public_id])).status_code == 200
+    assert client.get(reverse("training:coverage")).status_code == 200
+    assert client.get(reverse("training:programme_edit", args=[programme.public_id])).status_code == 404
+
+
 def test_programme_form_refuses_dates_out_of_order(client, np_trainer, np_academy):
     client.force_login(np_trainer)
     response = client.post(reverse("training:programme_create"), {
