@@ -169,3 +169,32 @@ def test_a_reply_about_an_unknown_session_is_refused_with_a_receipt(india, survi
     assert reply.status == 422
     row = InboxMessage.objects.get(message_id=claims["id"])
     assert row.state == "rejected" and "no session" in row.reason
+
+
+def test_the_caseworker_answers_on_the_case_page(india, np_caseworker, np_prosecutor, survivor_case):
+    from django.test import Client
+    from django.urls import reverse
+
+    CaseLink.objects.create(ref="IN-2026-000503", peer=india.peer, case=survivor_case, side=CaseLink.Side.ORIGIN)
+    PeerSide(india, "IN-2026-000503").send(
+        "testimony.request",
+        {"session": "0191f0e4-7c3a-7b8e-9a51-2f6d1c0b7a14", "state": "proposed",
+         "scheduled_at": isoformat(timezone.now() + dt.timedelta(days=3)), "timezone": "Asia/Kolkata",
+         "court": "Sessions Court, Araria", "court_end": "Araria"},
+    )  # fmt: skip
+    session = VideoTestimony.objects.get()
+    client = Client()
+    client.force_login(np_caseworker)
+    case_page = client.get(reverse("cases:detail", args=[survivor_case.public_id])).content.decode()
+    answer_url = reverse("legal:session_answer", args=[session.public_id])
+    assert "Asked for by IN" in case_page and answer_url in case_page
+    assert client.get(answer_url).status_code == 200
+    refused = client.post(answer_url, {"answer": "declined", "reason": ""})
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    assert client.post(answer_url, {"answer": "confirmed"}).status_code == 302
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CONFIRMED
+    # The prosecutor here may see the case, but answering for the survivor is her caseworker's.
+    prosecutor = Client()
+    prosecutor.force_login(np_prosecutor)
+    assert prosecutor.get(answer_url).status_code == 404
