@@ -197,3 +197,22 @@ def test_the_dashboard_counts_open_requests_by_status_and_age_and_lists_overdue_
     # The prosecutor sees her own draft only.
     mine = _client(np_prosecutor).get(reverse("api:mla-dashboard")).json()
     assert mine["open"] == 1 and mine["overdue"] == []
+
+
+def test_the_list_and_dashboard_cost_the_same_queries_however_many_requests(np_focal_point, np_prosecutor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(np_focal_point)
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    services.request_draft(actor=np_prosecutor, **draft_values())
+    few = (cost(reverse("mla:request_list")), cost(reverse("api:mla-request-list")), cost(reverse("mla:dashboard")))
+    for _ in range(5):
+        services.request_draft(actor=np_prosecutor, **draft_values())
+    many = (cost(reverse("mla:request_list")), cost(reverse("api:mla-request-list")), cost(reverse("mla:dashboard")))
+    assert few == many
