@@ -211,6 +211,7 @@ def need_get_for(user, public_id) -> WitnessNeed:
         )
         raise policy.NotFoundOrForbidden()
     assert need is not None  # noqa: S101
+    audit_record(actor=user, action="legal.witness_need_view", obj=need)
     return need
 
 
@@ -232,6 +233,7 @@ def session_get_for(user, public_id) -> VideoTestimony:
         )
         raise policy.NotFoundOrForbidden()
     assert session is not None  # noqa: S101
+    audit_record(actor=user, action="legal.session_view", obj=session)
     return session
 
 
