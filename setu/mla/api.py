@@ -34,9 +34,14 @@ from setu.mla.models import (
     Urgency,
 )
 
+_STATUSES = ", ".join(Status.values)
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+
+class MlaStatusChangeSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.username", read_only=True, default=None)
+    from_status = serializers.CharField(read_only=True, help_text=f"One of {_STATUSES}, or empty for the first.")
+    to_status = serializers.CharField(read_only=True, help_text=f"One of {_STATUSES}.")
+    from_peer = serializers.CharField(read_only=True, help_text="The node that made the move (NP or IN), or empty.")
 
     class Meta:
         model = StatusChange
@@ -44,15 +49,17 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class MlaDeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = ["rule", "starts_on", "due_on", "statutory", "met_at"]
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class MlaDocumentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=f"One of {', '.join(DocumentKind.values)}.")
+    from_peer = serializers.CharField(read_only=True, help_text="Listed by the other node (NP or IN): no file here.")
     has_file = serializers.SerializerMethodField()
 
     class Meta:
@@ -64,10 +71,15 @@ class DocumentSerializer(serializers.ModelSerializer):
         return bool(document.file)
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class MlaRequestSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     organisation = serializers.UUIDField(source="organisation.public_id", read_only=True, default=None)
     prosecution = serializers.UUIDField(source="prosecution.public_id", read_only=True, default=None)
+    status = serializers.CharField(read_only=True, help_text=f"One of {_STATUSES}.")
+    direction = serializers.CharField(read_only=True, help_text="outgoing (this node requests) or incoming.")
+    peer_code = serializers.CharField(read_only=True, help_text="The other country: NP or IN.")
+    requesting_state = serializers.CharField(read_only=True, help_text="NP or IN.")
+    requested_state = serializers.CharField(read_only=True, help_text="NP or IN.")
 
     class Meta:
         model = MlaRequest
@@ -79,17 +91,17 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequestDetailSerializer(RequestSerializer):
-    history = StatusChangeSerializer(many=True, read_only=True)
-    deadlines = DeadlineSerializer(many=True, read_only=True)
-    documents = DocumentSerializer(many=True, read_only=True)
+class MlaRequestDetailSerializer(MlaRequestSerializer):
+    history = MlaStatusChangeSerializer(many=True, read_only=True)
+    deadlines = MlaDeadlineSerializer(many=True, read_only=True)
+    documents = MlaDocumentSerializer(many=True, read_only=True)
 
-    class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "history", "deadlines", "documents"]
+    class Meta(MlaRequestSerializer.Meta):
+        fields = [*MlaRequestSerializer.Meta.fields, "history", "deadlines", "documents"]
         read_only_fields = fields
 
 
-class DraftSerializer(serializers.Serializer):
+class MlaDraftSerializer(serializers.Serializer):
     """Types are checked here; the rules (authorities, basis, dates, language) by the service."""
 
     organisation = serializers.SlugRelatedField(slug_field="public_id", queryset=Organisation.objects.filter(
@@ -109,14 +121,15 @@ class DraftSerializer(serializers.Serializer):
     respond_by = serializers.DateField(required=False, allow_null=True)
 
 
-class MoveSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices)
+class MlaMoveSerializer(serializers.Serializer):
+    # A string, checked by the service (its "choose a status" message): an enum here clashes with other apps'.
+    status = serializers.CharField(max_length=20, help_text=f"One of {_STATUSES}.")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     on = serializers.DateField(required=False, allow_null=True, help_text="When it happened (ISO, AD); today if empty.")
 
 
-class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+class MlaDocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=24, help_text=f"One of {', '.join(DocumentKind.values)}.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     file = serializers.FileField()
 
@@ -128,7 +141,7 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 
 class MlaRequestViewSet(viewsets.GenericViewSet):
-    serializer_class = RequestSerializer
+    serializer_class = MlaRequestSerializer
     lookup_field = "public_id"
     queryset = MlaRequest.objects.none()
     http_method_names = ["get", "post", "head", "options"]
@@ -136,7 +149,7 @@ class MlaRequestViewSet(viewsets.GenericViewSet):
 
     def _detail(self, mla: MlaRequest, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = MlaRequest.objects.select_related("organisation", "prosecution").get(pk=mla.pk)
-        return Response(RequestDetailSerializer(fresh).data, status=status_code)
+        return Response(MlaRequestDetailSerializer(fresh).data, status=status_code)
 
     @extend_schema(parameters=[
         OpenApiParameter("q", str, description="The number (ours or the other node's), subject or prosecution."),
@@ -154,17 +167,17 @@ class MlaRequestViewSet(viewsets.GenericViewSet):
             "kind": params.get("kind", "") if params.get("kind", "") in RequestType.values else "",
         }
         page = self.paginate_queryset(selectors.request_list_for(request.user, **filters))  # type: ignore[arg-type]
-        return self.get_paginated_response(RequestSerializer(page, many=True).data)
+        return self.get_paginated_response(MlaRequestSerializer(page, many=True).data)
 
-    @extend_schema(responses=RequestDetailSerializer)
+    @extend_schema(responses=MlaRequestDetailSerializer)
     def retrieve(self, request: Request, public_id: str) -> Response:
         return self._detail(selectors.request_get_for(request.user, public_id))
 
-    @extend_schema(request=DraftSerializer, responses={201: RequestDetailSerializer})
+    @extend_schema(request=MlaDraftSerializer, responses={201: MlaRequestDetailSerializer})
     def create(self, request: Request) -> Response:
         # The function-level check first: a role that may not draft learns nothing from field errors.
         policy.require(request.user, Permission.MLA_MANAGE, object_type=services.REQUEST_OBJECT)
-        data = _valid(DraftSerializer, request)
+        data = _valid(MlaDraftSerializer, request)
         prosecution_id = data.pop("prosecution", None)
         prosecution = None
         if prosecution_id is not None:
@@ -175,36 +188,37 @@ class MlaRequestViewSet(viewsets.GenericViewSet):
         mla = services.request_draft(actor=request.user, prosecution=prosecution, **data)
         return self._detail(mla, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=RequestDetailSerializer)
+    @extend_schema(request=None, responses=MlaRequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, public_id: str) -> Response:
         """Send a drafted request to the other country's node (it becomes "sent")."""
         mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)
         return self._detail(services.request_send(actor=request.user, request=mla))
 
-    @extend_schema(request=MoveSerializer, responses=RequestDetailSerializer)
+    @extend_schema(request=MlaMoveSerializer, responses=MlaRequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request: Request, public_id: str) -> Response:
         """Record a new status (a refusal or partial execution needs the reason)."""
         mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)
-        data = _valid(MoveSerializer, request)
+        data = _valid(MlaMoveSerializer, request)
         return self._detail(services.request_move(actor=request.user, request=mla, **data))
 
-    @extend_schema(request=DocumentUploadSerializer, responses={200: DocumentSerializer(many=True),
-                                                                 201: DocumentSerializer})  # fmt: skip
+    @extend_schema(request=MlaDocumentUploadSerializer, responses={200: MlaDocumentSerializer(many=True),
+                                                                 201: MlaDocumentSerializer})  # fmt: skip
     @action(detail=True, methods=["get", "post"])
     def documents(self, request: Request, public_id: str) -> Response:
         """The request's documents; POST (multipart) adds one."""
         if request.method == "GET":
             mla = selectors.request_get_for(request.user, public_id)
-            return Response(DocumentSerializer(mla.documents.all(), many=True).data)
+            return Response(MlaDocumentSerializer(mla.documents.all(), many=True).data)
         mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)
-        data = _valid(DocumentUploadSerializer, request)
+        data = _valid(MlaDocumentUploadSerializer, request)
         document = services.document_add(actor=request.user, request=mla, kind=data["kind"], title=data["title"],
                                          upload=data["file"])  # fmt: skip
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(MlaDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "application/octet-stream"): bytes},
+                   parameters=[OpenApiParameter("document_id", str, OpenApiParameter.PATH)])  # fmt: skip
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[^/.]+)/file")
     def document_file(self, request: Request, public_id: str, document_id: str):
         stored = selectors.document_get_for(request.user, public_id, document_id)
