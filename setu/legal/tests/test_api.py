@@ -131,3 +131,15 @@ def test_the_dashboard_lists_upcoming_sessions(np_prosecutor, video_need):
         f"/api/v1/legal/sessions/{created.json()['id']}/answer/", {"answer": "confirmed"}, format="json"
     )
     assert answered.status_code == 404  # the court's own session is not answered, it is moved on
+
+
+def test_the_schema_documents_the_legal_endpoints(np_prosecutor):
+    schema = _api(np_prosecutor).get("/api/v1/schema/")
+    assert schema.status_code == 200
+    for path in (
+        b"/api/v1/legal/prosecutions/{public_id}/hearings/",
+        b"/api/v1/legal/witness-needs/{public_id}/sessions/",
+        b"/api/v1/legal/sessions/{public_id}/answer/",
+        b"/api/v1/legal/dashboard/",
+    ):
+        assert path in schema.content, path
