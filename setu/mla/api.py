@@ -144,7 +144,7 @@ class MlaRequestViewSet(viewsets.GenericViewSet):
     serializer_class = MlaRequestSerializer
     lookup_field = "public_id"
     queryset = MlaRequest.objects.none()
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _detail(self, mla: MlaRequest, status_code: int = status.HTTP_200_OK) -> Response:
@@ -178,15 +178,30 @@ class MlaRequestViewSet(viewsets.GenericViewSet):
         # The function-level check first: a role that may not draft learns nothing from field errors.
         policy.require(request.user, Permission.MLA_MANAGE, object_type=services.REQUEST_OBJECT)
         data = _valid(MlaDraftSerializer, request)
-        prosecution_id = data.pop("prosecution", None)
-        prosecution = None
-        if prosecution_id is not None:
-            prosecution = Prosecution.objects.filter(public_id=prosecution_id).first()
-            if prosecution is None:
-                policy.deny(request.user, Permission.LEGAL_VIEW.value, object_type="legal.prosecution",
-                            object_id=str(prosecution_id))  # fmt: skip
+        prosecution = self._prosecution(request, data.pop("prosecution", None))
         mla = services.request_draft(actor=request.user, prosecution=prosecution, **data)
         return self._detail(mla, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MlaDraftSerializer, responses=MlaRequestDetailSerializer)
+    def partial_update(self, request: Request, public_id: str) -> Response:
+        """Change a draft (only while it is one)."""
+        mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)
+        serializer = MlaDraftSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("organisation", None)  # the office is set once, when drafted
+        if "prosecution" in data:
+            data["prosecution"] = self._prosecution(request, data["prosecution"])
+        return self._detail(services.request_update(actor=request.user, request=mla, **data))
+
+    def _prosecution(self, request: Request, public_id) -> Prosecution | None:
+        if public_id is None:
+            return None
+        prosecution = Prosecution.objects.filter(public_id=public_id).first()
+        if prosecution is None:
+            policy.deny(request.user, Permission.LEGAL_VIEW.value, object_type="legal.prosecution",
+                        object_id=str(public_id))  # fmt: skip
+        return prosecution
 
     @extend_schema(request=None, responses=MlaRequestDetailSerializer)
     @action(detail=True, methods=["post"])

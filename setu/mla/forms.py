@@ -79,6 +79,14 @@ class DraftForm(ServiceErrorsMixin, CalendarFormMixin, forms.Form):
             # Nepal takes Nepali (or English with the reason); India's courts and MHA work in English.
             self.initial.setdefault("language", "ne" if other_country() == "NP" else "en")
 
+    @staticmethod
+    def initial_for(request) -> dict[str, Any]:
+        from setu.mla.services import DRAFT_FIELDS
+
+        initial = {name: getattr(request, name) for name in DRAFT_FIELDS if name != "prosecution"}
+        initial["prosecution"] = request.prosecution_id
+        return initial
+
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["types"] = list(data.get("types") or [])

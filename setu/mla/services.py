@@ -317,6 +317,50 @@ def request_draft(
     return request
 
 
+def request_update(*, actor, request: MlaRequest, now: dt.datetime | None = None, **changes: Any) -> MlaRequest:
+    """Change some of a draft's fields (any of DRAFT_FIELDS); only while it is a draft, by its office (or the
+    central authority). The same rules as `request_draft`; a refused change saves nothing."""
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"request_update() got fields it does not edit: {sorted(unknown)}")
+    _require_manage(actor, request, "mla.request_update")
+    if "prosecution" in changes:
+        _check_prosecution(actor, changes["prosecution"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = MlaRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        if request.status != workflow.DRAFTED:
+            raise ValidationError({"__all__": [_("Only a draft can be changed: this request has been sent.")]})
+        prosecution = changes.pop("prosecution", request.prosecution)
+        values = {name: getattr(request, name) for name in DRAFT_FIELDS if name != "prosecution"}
+        before = dict(values, prosecution=request.prosecution_id)
+        values.update(_tidy(dict(changes)))
+        if "types" in changes and not isinstance(values["types"], str):
+            values["types"] = list(values["types"])
+        errors: dict[str, list] = {}
+        _check_values(values, errors, today=timezone.localdate(now))
+        for name, value in values.items():
+            setattr(request, name, value)
+        request.prosecution = prosecution
+        _full_clean(request, errors)
+        if errors:
+            raise ValidationError(errors)
+        request.prosecution_refs = prosecution_refs(prosecution) if prosecution is not None else {}
+        fields = sorted(n for n in values if before[n] != values[n])
+        fields += ["prosecution"] if before["prosecution"] != request.prosecution_id else []
+        if fields:
+            request.save()
+            # A rule may apply now that did not, or no longer: those are started, these dropped.
+            facts = facts_of(request)
+            for deadline in request.deadlines.filter(met_at__isnull=True):
+                rule = rule_book().get(deadline.rule)
+                if rule is None or not rule.applies(facts):
+                    deadline.delete()
+            sync_deadlines(request, on=timezone.localdate(request.created_at), now=now)
+        audit_record(actor=actor, action="mla.request_update", obj=request, fields=fields)
+    return request
+
+
 def prosecution_refs(prosecution: Prosecution) -> dict[str, str]:
     """The prosecution's reference numbers, as the other country may need them to find the case (no names)."""
     refs = {"number": prosecution.number, "police_case_number": prosecution.police_case_number,

@@ -112,6 +112,26 @@ def request_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "mla/request_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def request_edit(request: AuthedRequest, public_id) -> HttpResponse:
+    mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)
+    options = {"organisations": Organisation.objects.none(), "prosecutions": selectors.prosecutions_for(request.user),
+               "calendar": request.user.date_preference}  # fmt: skip
+    if request.method == "POST":
+        form = DraftForm(request.POST, **options)
+        if form.is_valid():
+            try:
+                services.request_update(actor=request.user, request=mla, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect("mla:request_detail", public_id=mla.public_id)
+    else:
+        form = DraftForm(initial=DraftForm.initial_for(mla), **options)
+    return render(request, "mla/request_form.html", {"form": form, "mla": mla})
+
+
 @require_POST
 def request_send(request: AuthedRequest, public_id) -> HttpResponse:
     mla = selectors.request_get_for(request.user, public_id, permission=Permission.MLA_MANAGE)

@@ -59,6 +59,8 @@ ENDPOINTS: tuple[MlaEndpoint, ...] = (
     MlaEndpoint("mla:request_create", "get", Permission.MLA_MANAGE, False, lambda ctx: reverse("mla:request_create")),
     MlaEndpoint("mla:request_detail", "get", Permission.MLA_VIEW, True,
                 lambda ctx: reverse("mla:request_detail", args=[_request(ctx)])),
+    MlaEndpoint("mla:request_edit", "get", Permission.MLA_MANAGE, True,
+                lambda ctx: reverse("mla:request_edit", args=[_request(ctx)])),
     MlaEndpoint("mla:request_send", "post", Permission.MLA_MANAGE, True,
                 lambda ctx: reverse("mla:request_send", args=[_request(ctx)])),
     MlaEndpoint("mla:request_move", "post", Permission.MLA_MANAGE, True,

@@ -25,7 +25,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _audited(action: str, request: MlaRequest) -> AuditEvent:
-    return AuditEvent.objects.filter(action=action, object_id=str(request.public_id)).get()
+    return AuditEvent.objects.filter(action=action, object_id=str(request.public_id), outcome="allowed").get()
 
 
 def test_a_prosecutor_drafts_a_request_for_her_office_numbered_and_audited(np_prosecutor, np_attorney, prosecution):
@@ -278,3 +278,23 @@ def test_documents_are_checked_by_their_bytes(np_prosecutor, draft):
     document = services.document_add(actor=np_prosecutor, request=draft, kind="evidence", upload=io.BytesIO(PDF))
     assert document.content_type == "application/pdf" and len(document.sha256) == 64
     assert AuditEvent.objects.filter(action="mla.document_add").count() == 1
+
+
+def test_a_draft_is_changed_with_the_same_rules_and_only_while_a_draft(india, np_prosecutor, np_parsa_prosecutor,
+                                                                        draft):  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        services.request_update(actor=np_prosecutor, request=draft, requested_authority="IN-NOWHERE")
+    assert "not a known authority" in caught.value.message_dict["requested_authority"][0]
+    draft.refresh_from_db()
+    assert draft.requested_authority == "IN-MHA-IS2"
+    with pytest.raises(NotFoundOrForbidden):
+        services.request_update(actor=np_parsa_prosecutor, request=draft, subject="Not yours")
+    changed = services.request_update(actor=np_prosecutor, request=draft, subject="Statement of the hotel owner",
+                                      prosecution=None)  # fmt: skip
+    assert (changed.subject, changed.prosecution, changed.prosecution_refs) == ("Statement of the hotel owner", None,
+                                                                                {})  # fmt: skip
+    assert sorted(_audited("mla.request_update", changed).fields) == ["prosecution", "subject"]
+    services.request_send(actor=np_prosecutor, request=changed)
+    with pytest.raises(ValidationError) as caught:
+        services.request_update(actor=np_prosecutor, request=changed, subject="Too late")
+    assert "Only a draft" in caught.value.messages[0]

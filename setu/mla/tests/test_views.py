@@ -216,3 +216,22 @@ def test_the_list_and_dashboard_cost_the_same_queries_however_many_requests(np_f
         services.request_draft(actor=np_prosecutor, **draft_values())
     many = (cost(reverse("mla:request_list")), cost(reverse("api:mla-request-list")), cost(reverse("mla:dashboard")))
     assert few == many
+
+
+def test_a_draft_is_changed_on_the_page_and_through_the_api(np_prosecutor, draft):
+    client = _client(np_prosecutor)
+    url = reverse("mla:request_edit", args=[draft.public_id])
+    page = client.get(url)
+    assert page.status_code == 200 and draft.subject in page.content.decode()
+    form = {"requesting_authority": "NP-DAO-MORANG", "requested_authority": "IN-MHA-IS2", "types": ["records"],
+            "legal_basis": "letter_rogatory", "subject": "Hotel registers", "summary": "Registers of the hotel.",
+            "urgency": "urgent", "language": "ne", "letter_date": draft.letter_date.isoformat()}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.subject, draft.types, draft.legal_basis, draft.urgency) == ("Hotel registers", ["records"],
+                                                                              "letter_rogatory", "urgent")  # fmt: skip
+    api = reverse("api:mla-request-detail", args=[draft.public_id])
+    bad = client.patch(api, {"legal_basis": "agreement_2026"}, content_type="application/json")
+    assert bad.status_code == 400 and "legal_basis" in bad.json()["errors"]
+    good = client.patch(api, {"subject": "Hotel registers, 2024"}, content_type="application/json")
+    assert good.status_code == 200 and good.json()["subject"] == "Hotel registers, 2024"
