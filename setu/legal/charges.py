@@ -1,9 +1,10 @@
 """The maintained list of charges (data/charges.yaml): sections of Nepal's HTTCA 2007 and India's ITPA 1956 and
-BNS 2023. Pure: no Django import beyond nothing at all, so it is tested without a database.
+BNS 2023. Pure: no Django import, so it is tested without a database.
 
-The file is validated when it is loaded (once per process): every act named, every code unique and of the form
-ACT-section, the countries two-letter codes, an English title for each row. A mistake in the file stops the
-node at start-up with the line of the problem, rather than a wrong charge being recorded later.
+The file is validated when it is loaded (once per process, when the app starts: LegalConfig.ready): every act
+named, every code unique and of the form ACT-section, the countries two-letter codes, an English title for
+each row. A mistake in the file stops the node at start-up with every problem listed (by row and code),
+rather than a wrong charge being recorded later.
 """
 
 from __future__ import annotations
