@@ -803,8 +803,8 @@ def testimony_schedule(
     node (she has gone home), the session is asked of that node at once (testimony.request, setu.legal.exchange):
     its caseworker confirms, declines or proposes another time.
 
-    Refused: a need that is not open or that wants her in person only; no time; a time in the past or before
-    the need's first date; an unknown time zone; no court or survivor end."""
+    Refused: a need that is not open, that wants her in person only, or whose survivor said no; no time; a
+    time in the past or before the need's first date; an unknown time zone; no court or survivor end."""
     from setu.legal import exchange
 
     require_record(actor, need.prosecution)
@@ -814,6 +814,14 @@ def testimony_schedule(
         errors["__all__"] = [_("This witness need is closed.")]
     elif need.presence == Presence.PHYSICAL:
         errors["__all__"] = [_("The court wants her in person for this need: video testimony is not possible for it.")]
+    elif need.her_consent == HerConsent.NO:
+        # Survivor-centred (DESIGN.md): her "no", recorded by her caseworker, is not overridden by a booking.
+        errors["__all__"] = [
+            _(
+                "She does not agree to testify (her caseworker recorded it): talk with her "
+                "caseworker before proposing a session."
+            )
+        ]
     zone_problem = _zone_problem(timezone_name)
     if zone_problem:
         errors["timezone"] = [zone_problem]

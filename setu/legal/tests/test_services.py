@@ -465,3 +465,18 @@ def test_status_judgment_needs_an_outcome_and_date_in_order(np_prosecutor, prose
         judgment_on=timezone.localdate(),
     )
     assert (p.status, p.outcome) == ("judgment", "conviction")
+
+
+def test_no_session_is_proposed_when_she_said_no(np_prosecutor, np_caseworker, video_need):
+    services.witness_need_her_view(actor=np_caseworker, need=video_need, her_consent="no", her_view="Not ready.")
+    video_need.refresh_from_db()
+    with pytest.raises(ValidationError, match="She does not agree to testify"):
+        services.testimony_schedule(
+            actor=np_prosecutor,
+            need=video_need,
+            scheduled_at=timezone.now() + dt.timedelta(days=2),
+            timezone_name="Asia/Kathmandu",
+            court_end="Court",
+            survivor_end="Home",
+        )
+    assert not VideoTestimony.objects.exists()
