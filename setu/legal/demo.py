@@ -56,7 +56,7 @@ _LAW = {
         "HTTCA-4-2-a",
         "NPR",
         200000,
-        "Kathmandu District Court",
+        "Morang District Court",
         "Nepal Police, Anti-Human Trafficking Bureau",
         "AHTB {n}/2083-84",
         "Asia/Kathmandu",

@@ -12,7 +12,7 @@ The demo's central authorities are not organisations of their own: on the Nepal 
 desk is the Ministry of Women, Children and Senior Citizens' focal point (np_focal), on the India node the MHA
 focal point (in_focal, Women Safety Division). Focal points hold MLA_MANAGE node-wide, as the central
 authorities do; their moves on incoming requests are recorded under their names. Outgoing requests belong to
-the prosecutors' offices (np_attorney: DAO Kathmandu; in_prosecution: Directorate of Prosecution, Bihar) and
+the prosecutors' offices (np_attorney: DAO Morang; in_prosecution: Directorate of Prosecution, Bihar) and
 link the office's demo prosecutions when setu.legal's demo seeded any (none is fine).
 """
 

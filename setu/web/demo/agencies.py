@@ -79,9 +79,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         CENTRAL_GOVERNMENT, districts=NATIONWIDE, address="Lalitpur",
     ),
     DemoOrganisation(
-        "np_attorney", "NP", "Office of the District Attorney, Kathmandu (Office of the Attorney General)",
-        "जिल्ला सरकारी वकिल कार्यालय, काठमाडौं", "DAO Kathmandu", LEGAL_SERVICE, districts=("Kathmandu",),
-        address="Babarmahal, Kathmandu",
+        "np_attorney", "NP", "Office of the District Attorney, Morang (Office of the Attorney General)",
+        "जिल्ला सरकारी वकिल कार्यालय, मोरङ", "DAO Morang", LEGAL_SERVICE, districts=("Morang",),
+        address="Biratnagar, Morang",
     ),
     DemoOrganisation(
         "np_academy", "NP", "Nepal Police Academy (joint training cell)", "नेपाल प्रहरी प्रतिष्ठान",

@@ -918,12 +918,13 @@ class _CaseWriter:
 def seed_cases(*, node: str, count: int, users: dict[str, User], organisations: dict[str, Organisation]) -> int:
     """Open and move the demo's cases on `node` that do not exist yet; returns how many were created."""
     now = timezone.now()
-    # The people of the demo's interception records (setu.web.demo.interceptions) and of its missing-person
-    # reports (setu.web.demo.tracing) are not candidates: leaving them out keeps the plan, and so a second
-    # seeding, the same once they exist.
+    # The people of the demo's interception records (setu.web.demo.interceptions), of its missing-person
+    # reports (setu.web.demo.tracing) and the accused of its prosecutions (setu.legal.demo) are not candidates:
+    # leaving them out keeps the plan, and so a second seeding, the same once they exist.
     people = list(
         Person.objects.filter(organisation__in=list(organisations.values()))
-        .filter(interceptions__isnull=True, escorts__isnull=True, missing_reports__isnull=True)
+        .filter(interceptions__isnull=True, escorts__isnull=True, missing_reports__isnull=True,
+                prosecutions_as_accused__isnull=True)  # fmt: skip
         .select_related("home_district")
         .order_by("pk")
     )
