@@ -63,8 +63,14 @@ class Endpoint:
 # by design.
 SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW, Permission.MATCH_REVIEW}
 # Permissions that no page or endpoint uses yet; each joins the matrix with its first endpoint.
-NOT_YET_USED: set[Permission] = {Permission.LEGAL_VIEW, Permission.LEGAL_RECORD, Permission.MLA_VIEW,
-                                  Permission.MLA_MANAGE, Permission.TRAINING_VIEW, Permission.TRAINING_MANAGE}
+NOT_YET_USED: set[Permission] = {
+    Permission.LEGAL_VIEW,
+    Permission.LEGAL_RECORD,
+    Permission.MLA_VIEW,
+    Permission.MLA_MANAGE,
+    Permission.TRAINING_VIEW,
+    Permission.TRAINING_MANAGE,
+}
 
 
 def _person(ctx: dict) -> str:

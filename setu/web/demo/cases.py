@@ -923,8 +923,12 @@ def seed_cases(*, node: str, count: int, users: dict[str, User], organisations: 
     # leaving them out keeps the plan, and so a second seeding, the same once they exist.
     people = list(
         Person.objects.filter(organisation__in=list(organisations.values()))
-        .filter(interceptions__isnull=True, escorts__isnull=True, missing_reports__isnull=True,
-                prosecutions_as_accused__isnull=True)  # fmt: skip
+        .filter(
+            interceptions__isnull=True,
+            escorts__isnull=True,
+            missing_reports__isnull=True,
+            prosecutions_as_accused__isnull=True,
+        )
         .select_related("home_district")
         .order_by("pk")
     )
