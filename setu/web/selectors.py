@@ -59,6 +59,47 @@ ACTION_LABELS = {
     "tracing.match_view": _("Opened a possible match"),
     "tracing.match_confirm": _("Confirmed a match"),
     "tracing.match_reject": _("Rejected a possible match"),
+    "legal.prosecution_create": _("Registered a prosecution"),
+    "legal.prosecution_update": _("Changed a prosecution's details"),
+    "legal.prosecution_status": _("Changed a prosecution's status"),
+    "legal.prosecution_view": _("Opened a prosecution"),
+    "legal.charge_add": _("Added a charge"),
+    "legal.charge_remove": _("Removed a charge"),
+    "legal.accused_add": _("Added an accused person"),
+    "legal.accused_verdict": _("Recorded a verdict"),
+    "legal.witness_add": _("Added a survivor as a witness"),
+    "legal.hearing_record": _("Recorded a hearing"),
+    "legal.compensation_order": _("Recorded compensation ordered"),
+    "legal.payment_record": _("Recorded a compensation payment"),
+    "legal.witness_need_record": _("Recorded that a witness is needed"),
+    "legal.witness_need_status": _("Changed a witness need"),
+    "legal.witness_need_her_view": _("Recorded a witness's own view"),
+    "legal.witness_need_view": _("Opened a witness need"),
+    "legal.testimony_schedule": _("Proposed a video testimony session"),
+    "legal.testimony_status": _("Changed a video testimony session"),
+    "legal.testimony_answer": _("Answered a video testimony request"),
+    "legal.session_view": _("Opened a video testimony session"),
+    "mla.request_draft": _("Drafted a mutual legal assistance request"),
+    "mla.request_update": _("Changed a draft MLA request"),
+    "mla.request_send": _("Sent an MLA request"),
+    "mla.request_move": _("Recorded an MLA request's progress"),
+    "mla.document_add": _("Added a document to an MLA request"),
+    "mla.document_view": _("Opened a document of an MLA request"),
+    "mla.notices_read": _("Read MLA reminders"),
+    "training.programme_create": _("Created a training programme"),
+    "training.programme_update": _("Changed a training programme"),
+    "training.session_add": _("Added a training session"),
+    "training.participant_add": _("Added a participant"),
+    "training.attendance_mark": _("Marked attendance"),
+    "training.scores_record": _("Recorded test scores"),
+    "training.certificate_issue": _("Issued a certificate"),
+    "training.certificate_revoke": _("Revoked a certificate"),
+    "training.certificate_download": _("Downloaded a certificate"),
+    "training.programme_invite": _("Invited the other country to a training"),
+    "training.invitation_nominate": _("Nominated participants for a training across the border"),
+    "training.invitation_decline": _("Declined an invitation to a training"),
+    "training.results_send": _("Sent training results to the other country"),
+    "training.coverage_export": _("Downloaded training coverage"),
 }
 
 
@@ -102,6 +143,18 @@ def dashboard_for(user) -> dict:
 
         context["match_review_count"] = candidate_list_for(user).order_by().count()
         context["match_notices"] = list(notices_for(user)[:5])
+    if policy.has_permission(user, Permission.LEGAL_VIEW):
+        from setu.legal.selectors import dashboard_for as legal_dashboard_for
+
+        context["legal"] = legal_dashboard_for(user, days=30)
+    if policy.has_permission(user, Permission.MLA_VIEW):
+        from setu.mla.selectors import dashboard_for as mla_dashboard_for
+
+        context["mla"] = mla_dashboard_for(user)
+    if policy.has_permission(user, Permission.TRAINING_VIEW):
+        from setu.training.selectors import dashboard_for as training_dashboard_for
+
+        context["training"] = training_dashboard_for(user, days=30)
     context["recent_events"] = [(event, ACTION_LABELS.get(event.action, event.action)) for event in events]
     return context
 

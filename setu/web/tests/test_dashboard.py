@@ -59,3 +59,38 @@ def test_dashboard_of_a_role_without_cases_has_no_case_section(np_analyst):
     client = Client()
     client.force_login(np_analyst)
     assert "Your cases" not in client.get("/").content.decode()
+
+
+def test_dashboard_shows_legal_and_training_work_to_those_whose_work_it_is(np_caseworker, np_transit_home, morang):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from setu.accounts.tests.factories import OrganisationFactory, make_user
+    from setu.training import services as training
+    from setu.training.models import TopicArea
+
+    office = OrganisationFactory(name_en="District Attorney Morang", districts=[morang])
+    prosecutor = make_user("dash_prosecutor", "prosecutor", office)
+    focal = make_user("dash_focal", "focal_point", OrganisationFactory(name_en="Ministry"))
+    academy = OrganisationFactory(name_en="Police Academy")
+    trainer = make_user("dash_trainer", "trainer", academy)
+    soon = timezone.localdate() + dt.timedelta(days=5)
+    programme = training.programme_create(actor=trainer, title="Border monitoring", topics=[TopicArea.BORDER_MONITORING],
+                                          host_country="NP", place="Biratnagar", starts_on=soon, ends_on=soon)  # fmt: skip
+    zone = timezone.get_current_timezone()
+    training.session_add(actor=trainer, programme=programme, title="Red flags", topic=TopicArea.BORDER_MONITORING,
+                         starts_at=dt.datetime.combine(soon, dt.time(10), tzinfo=zone),
+                         ends_at=dt.datetime.combine(soon, dt.time(12), tzinfo=zone))  # fmt: skip
+
+    def page(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.get("/").content.decode()
+
+    assert "0 hearings in the next 30 days" in page(prosecutor) and "0 open requests" in page(prosecutor)
+    assert "0 open requests" in page(focal) and "0 deadlines overdue" in page(focal)
+    assert "1 training session in the next 30 days" in page(trainer)
+    caseworker = page(np_caseworker)
+    assert "hearings in the next 30 days" not in caseworker and "open requests" not in caseworker
+    assert "training session" not in caseworker
