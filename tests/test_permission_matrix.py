@@ -38,11 +38,14 @@ from setu.exchange.keys import NodeKeys
 from setu.exchange.models import OutboxMessage, Peer, PeerKey
 from setu.exchange.services import peer_add
 from setu.interceptions.tests.matrix import out_of_scope_alert, out_of_scope_interception
+from setu.legal.tests.matrix import ENDPOINTS as LEGAL_ENDPOINTS
+from setu.mla.tests.matrix import ENDPOINTS as MLA_ENDPOINTS
 from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
 from setu.prevention.tests.matrix import out_of_scope_activity, out_of_scope_vigilance_report
 from setu.tracing.tests.matrix import out_of_scope_asked, out_of_scope_candidate, out_of_scope_report, report_state
+from setu.training.tests.matrix import ENDPOINTS as TRAINING_ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +66,7 @@ class Endpoint:
 # by design.
 SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW, Permission.MATCH_REVIEW}
 # Permissions that no page or endpoint uses yet; each joins the matrix with its first endpoint.
-NOT_YET_USED: set[Permission] = {
-    Permission.LEGAL_VIEW,
-    Permission.LEGAL_RECORD,
-    Permission.MLA_VIEW,
-    Permission.MLA_MANAGE,
-    Permission.TRAINING_VIEW,
-    Permission.TRAINING_MANAGE,
-}
+NOT_YET_USED: set[Permission] = set()
 
 
 def _person(ctx: dict) -> str:
@@ -356,6 +352,14 @@ ENDPOINTS = [
              lambda c: reverse("tracing:asked_decide", args=[out_of_scope_asked(c).public_id]),
              Permission.MATCH_REVIEW, True, data={"decision": "reveal", "reason": "Sure?"}),
 ]  # fmt: skip
+# Prosecutions, MLA requests and joint training: each app lists its rows and makes the out-of-scope records they
+# address (a Parsa prosecutor's prosecution with the out-of-scope case as witness, the Parsa organisation's MLA
+# request and training programme).
+ENDPOINTS += [Endpoint(**row.as_endpoint()) for row in [*LEGAL_ENDPOINTS, *TRAINING_ENDPOINTS]]
+ENDPOINTS += [
+    Endpoint(row.name, row.method.upper(), row.path, row.permission, row.object_level, data=row.data, api=row.api)
+    for row in MLA_ENDPOINTS
+]
 
 
 def _cells():
