@@ -316,6 +316,13 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "setu.cases.choices.CaseStatus",
         "MissingReportStatusEnum": "setu.tracing.models.Status",
         "MatchCandidateStatusEnum": "setu.tracing.models.CandidateStatus",
+        # Prosecutions, witness needs and video testimony sessions each have a "status" of their own.
+        "ProsecutionStatusEnum": "setu.legal.models.ProsecutionStatus",
+        "WitnessNeedStatusEnum": "setu.legal.models.NeedStatus",
+        "VideoTestimonyStatusEnum": "setu.legal.models.SessionStatus",
+        # One list of HTCDS perpetrator roles (cases' related people, prosecutions' accused) and of currencies.
+        "PerpetratorRoleEnum": "setu.cases.choices.PerpetratorRole",
+        "CurrencyEnum": "setu.legal.models.Currency",
     },
 }
 
