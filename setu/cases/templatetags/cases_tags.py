@@ -35,3 +35,9 @@ def event_text(event) -> str:
 def task_text(task) -> str:
     """A task's title in the reader's language: `{{ task|task_text }}`."""
     return services.task_text(task)
+
+
+@register.filter
+def stage_label(case) -> str:
+    """The name of the case's current stage in the reader's language: `{{ case|stage_label }}`."""
+    return services.stage_name(case)
