@@ -27,6 +27,16 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the public certificate check's rate limit (setu.training) counts
+    requests per address, and every test client comes from 127.0.0.1, so counts left by earlier tests in the
+    same process would refuse a later test's checks."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def morang(db) -> District:
     koshi, _ = Province.objects.get_or_create(country="NP", code="1", defaults={"name_en": "Koshi"})

@@ -76,8 +76,10 @@ def test_dashboard_shows_legal_and_training_work_to_those_whose_work_it_is(np_ca
     academy = OrganisationFactory(name_en="Police Academy")
     trainer = make_user("dash_trainer", "trainer", academy)
     soon = timezone.localdate() + dt.timedelta(days=5)
-    programme = training.programme_create(actor=trainer, title="Border monitoring", topics=[TopicArea.BORDER_MONITORING],
-                                          host_country="NP", place="Biratnagar", starts_on=soon, ends_on=soon)  # fmt: skip
+    programme = training.programme_create(
+        actor=trainer, title="Border monitoring", topics=[TopicArea.BORDER_MONITORING], host_country="NP",
+        place="Biratnagar", starts_on=soon, ends_on=soon,
+    )  # fmt: skip
     zone = timezone.get_current_timezone()
     training.session_add(actor=trainer, programme=programme, title="Red flags", topic=TopicArea.BORDER_MONITORING,
                          starts_at=dt.datetime.combine(soon, dt.time(10), tzinfo=zone),

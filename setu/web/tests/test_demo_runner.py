@@ -153,11 +153,15 @@ def test_no_serve_seeds_each_node_in_its_own_database(seeded_var_dir):
     assert "np_monitor" in np_users and not any(u.startswith("in_") for u in np_users)
     assert "in_monitor" in in_users and not any(u.startswith("np_") for u in in_users)
     assert np_countries == {"NP"}
-    # The synthetic people, and the missing people of each node's missing-person reports (setu.web.demo.tracing).
+    # The synthetic people, the missing people of each node's missing-person reports (setu.web.demo.tracing) and
+    # the accused of its prosecutions (setu.legal.demo).
     assert count(np_db, "tracing_missingreport") == 60 and count(in_db, "tracing_missingreport") == 15
     for database in (np_db, in_db):
         reported = count(database, "tracing_missingreport")
-        assert count(database, "people_person") == PERSONS + reported
+        with sqlite3.connect(database) as db:
+            accused = db.execute("SELECT COUNT(DISTINCT person_id) FROM legal_accused").fetchone()[0]
+        assert accused > 0
+        assert count(database, "people_person") == PERSONS + reported + accused
     # Survivors' cases, at most one per person (`--cases` defaults to more than there are people here).
     for database in (np_db, in_db):
         assert 0 < count(database, "cases_case") <= PERSONS
