@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "setu.legal",
     "setu.mla",
     "setu.training",
+    "setu.reports",
+    "setu.imports",
     "setu.web",
 ]
 

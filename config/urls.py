@@ -33,6 +33,8 @@ urlpatterns = [
     path("legal/", include("setu.legal.urls")),
     path("mla/", include("setu.mla.urls")),
     path("training/", include("setu.training.urls")),
+    path("reports/", include("setu.reports.urls")),
+    path("imports/", include("setu.imports.urls")),
     path("", include("setu.web.urls")),
 ]
 

@@ -85,6 +85,18 @@ class Permission(StrEnum):
     # Joint training (setu.training): programmes, sessions, participants, attendance, certificates.
     TRAINING_VIEW = "training.view"
     TRAINING_MANAGE = "training.manage"  # run a programme: sessions, invitations, attendance, scores
+    # Reports (setu.reports): dashboards of counts, medians and rates over the records within the scope; never
+    # a name. The scope says whose records are counted (an organisation's, a district's, the node's).
+    REPORT_VIEW = "report.view"
+    # Bilateral statistics: publish this node's k-anonymous aggregates to the peer and read both countries'
+    # figures side by side; the CTDC-compatible k-anonymised extract.
+    STATISTICS_PUBLISH = "statistics.publish"
+    STATISTICS_EXPORT = "statistics.export"
+    # Bulk exports of identifying records (the HTCDS case export; list exports beyond a page of rows).
+    EXPORT_BULK = "export.bulk"
+    # Imports of NGO spreadsheets (setu.imports): interceptions, missing-person reports and cases, owned by
+    # the importing organisation (or, for a node-wide grant, the organisation chosen).
+    IMPORT_RUN = "import.run"
 
 
 class Scope(StrEnum):
@@ -108,6 +120,7 @@ _FRONTLINE = {
     Permission.CASE_OPEN: Scope.ORGANISATION,
     Permission.CASE_WORK: Scope.JURISDICTION,
     Permission.CASE_SENSITIVE: Scope.JURISDICTION,
+    Permission.REPORT_VIEW: Scope.JURISDICTION,
 }
 
 # Who may read sensitive notes without being on the case team: the manager of the shelter in charge and
@@ -141,7 +154,9 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
                           **_TRACING},
     Role.CASEWORKER: {**_FRONTLINE, **_TRACING},
     # Transit homes receive the people placed with them by the district's posts.
-    Role.SHELTER_MANAGER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION, **_TRACING},
+    # They also bring their organisation's old spreadsheets in (setu.imports).
+    Role.SHELTER_MANAGER: {**_FRONTLINE, Permission.INTERCEPTION_VIEW: Scope.JURISDICTION, **_TRACING,
+                           Permission.IMPORT_RUN: Scope.ORGANISATION},
     Role.CWC_MEMBER: {**_FRONTLINE, **_TRACING},
     # Local governments take reports from families (a ward office) but do not review matches.
     Role.LOCAL_GOVERNMENT_OFFICER: {**_FRONTLINE, Permission.HOTSPOT_VIEW: Scope.NODE, **_PREVENTION,
@@ -161,7 +176,11 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
                        Permission.LEGAL_VIEW: Scope.NODE, Permission.MLA_VIEW: Scope.NODE,
                        Permission.MLA_MANAGE: Scope.NODE,
                        # Joint training is coordinated nationally (MoWCSC, MHA): every programme and its coverage.
-                       Permission.TRAINING_VIEW: Scope.NODE},
+                       Permission.TRAINING_VIEW: Scope.NODE,
+                       # The national statistics, the bilateral figures, and the exports the ministries send on.
+                       Permission.REPORT_VIEW: Scope.NODE, Permission.STATISTICS_PUBLISH: Scope.NODE,
+                       Permission.STATISTICS_EXPORT: Scope.NODE, Permission.EXPORT_BULK: Scope.NODE,
+                       Permission.IMPORT_RUN: Scope.ORGANISATION},
     # Prosecutors see the cases of their district (survivors as witnesses) but do not work them. They keep
     # their office's prosecutions and see the district's; they draft MLA requests for their prosecutions.
     Role.PROSECUTOR: {
@@ -174,14 +193,17 @@ ROLE_PERMISSIONS: dict[Role, dict[Permission, Scope]] = {
         Permission.MLA_VIEW: Scope.ORGANISATION,
         Permission.MLA_MANAGE: Scope.ORGANISATION,
         Permission.TRAINING_VIEW: Scope.ORGANISATION,
+        Permission.REPORT_VIEW: Scope.JURISDICTION,
     },
     # Trainers run their organisation's programmes and see every joint training of the node (invitations come
     # from either side); they never see survivors. Analysts see training coverage and aggregates only.
     Role.TRAINER: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE,
-                   Permission.TRAINING_VIEW: Scope.NODE, Permission.TRAINING_MANAGE: Scope.ORGANISATION},
+                   Permission.TRAINING_VIEW: Scope.NODE, Permission.TRAINING_MANAGE: Scope.ORGANISATION,
+                   Permission.REPORT_VIEW: Scope.ORGANISATION},
     Role.ANALYST: {Permission.ORGANISATION_VIEW: Scope.NODE, Permission.GAZETTEER_VIEW: Scope.NODE,
                    Permission.HOTSPOT_VIEW: Scope.NODE, Permission.PREVENTION_VIEW: Scope.NODE,
-                   Permission.TRAINING_VIEW: Scope.NODE},
+                   Permission.TRAINING_VIEW: Scope.NODE, Permission.REPORT_VIEW: Scope.NODE,
+                   Permission.STATISTICS_PUBLISH: Scope.NODE, Permission.STATISTICS_EXPORT: Scope.NODE},
     Role.AUDITOR: {
         Permission.AUDIT_VIEW: Scope.NODE,
         Permission.EXCHANGE_VIEW: Scope.NODE,
