@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import Lower, Trim
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
+from setu.core.charts import BAR_ROW, CHART_WIDTH, bar_chart, column_chart  # noqa: F401 - the page draws with them
 from setu.core.spreadsheet import csv_text
 from setu.geo.models import BorderPoint, District
 from setu.interceptions.models import AgeBand, Companion, InterceptedPerson, Interception, Outcome
@@ -195,10 +196,62 @@ def _with_shares(rows: list[Row], total: int | None = None) -> list[Row]:
     return [Row(row.key, row.label, row.count, row.count / total if total else 0.0) for row in rows]
 
 
-def _month_index(bounds: list[dt.datetime]) -> Case:
-    """The number of a row's month in the period (0 for the first), computed in SQL."""
-    whens = [When(intercepted_at__lt=bound, then=Value(index)) for index, bound in enumerate(bounds[1:-1])]
+def month_index(bounds: list[dt.datetime] | list[dt.date], field_name: str = "intercepted_at") -> Case:
+    """The number of a row's month in the period (0 for the first), computed in SQL from `field_name` (a
+    datetime with Period.bounds(), or a date with the months' first days)."""
+    whens = [When(**{f"{field_name}__lt": bound}, then=Value(index)) for index, bound in enumerate(bounds[1:-1])]
     return Case(*whens, default=Value(len(bounds) - 2), output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Cube:
+    """Interceptions by crossing point, by outcome and by month (the month's index in the period)."""
+
+    by_station: dict[int, int]
+    by_outcome: dict[str, int]
+    by_month: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_station.values())
+
+
+def interception_cube(where: Q, period: Period) -> Cube:
+    """Crossing point x outcome x month in one pass over the interceptions matching `where` (which must hold
+    the period); the three tables are its margins. Shared by the hotspots page and the reports' dashboard."""
+    by_station: dict[int, int] = defaultdict(int)
+    by_outcome: dict[str, int] = defaultdict(int)
+    by_month: dict[int, int] = defaultdict(int)
+    cube = (
+        Interception.objects.filter(where)
+        .order_by()
+        .annotate(month_index=month_index(period.bounds()))
+        .values("station_id", "outcome", "month_index")
+    )
+    for cell in cube.annotate(n=Count("pk")).order_by():
+        by_station[cell["station_id"]] += cell["n"]
+        by_outcome[cell["outcome"]] += cell["n"]
+        by_month[cell["month_index"]] += cell["n"]
+    return Cube(dict(by_station), dict(by_outcome), dict(by_month))
+
+
+def station_rows(by_station: dict[int, int], names: dict[int, str]) -> list[Row]:
+    """Crossing points, the busiest first, with their shares."""
+    return _with_shares(
+        sorted(
+            (Row(str(pk), names.get(pk, "?"), n) for pk, n in by_station.items()),
+            key=lambda row: (-row.count, row.label),
+        )
+    )
+
+
+def outcome_rows(by_outcome: dict[str, int]) -> list[Row]:
+    """Every outcome, in the order of Outcome, with its share."""
+    return _with_shares([Row(value, str(label), by_outcome.get(value, 0)) for value, label in Outcome.choices])
+
+
+def month_rows(by_month: dict[int, int], period: Period) -> list[MonthRow]:
+    return [MonthRow(month, by_month.get(index, 0)) for index, month in enumerate(period.months)]
 
 
 def hotspots_for(user, filters: Filters) -> Hotspots:
@@ -208,19 +261,9 @@ def hotspots_for(user, filters: Filters) -> Hotspots:
     scope = _scope(user, Permission.HOTSPOT_VIEW)
     assert scope is not None  # noqa: S101 - required above
     where = scope & _where(filters)
-    bounds = filters.period.bounds()
     interceptions = Interception.objects.filter(where).order_by()
-
-    # Crossing point x outcome x month in one pass; the three tables are its margins.
-    by_station: dict[int, int] = defaultdict(int)
-    by_outcome: dict[str, int] = defaultdict(int)
-    by_month: dict[int, int] = defaultdict(int)
-    cube = interceptions.annotate(month_index=_month_index(bounds)).values("station_id", "outcome", "month_index")
-    for cell in cube.annotate(n=Count("pk")).order_by():
-        by_station[cell["station_id"]] += cell["n"]
-        by_outcome[cell["outcome"]] += cell["n"]
-        by_month[cell["month_index"]] += cell["n"]
-    total = sum(by_station.values())
+    cube = interception_cube(where, filters.period)
+    by_station, total = cube.by_station, cube.total
 
     ages = dict(
         InterceptedPerson.objects.filter(_prefixed(where, "interception__"))
@@ -247,13 +290,8 @@ def hotspots_for(user, filters: Filters) -> Hotspots:
     district_names = {d.pk: d.name for d in District.objects.filter(pk__in=sorted(district_ids))}
     not_recorded = _("Not recorded")
 
-    stations = _with_shares(
-        sorted(
-            (Row(str(pk), station_names.get(pk, "?"), n) for pk, n in by_station.items()),
-            key=lambda row: (-row.count, row.label),
-        )
-    )
-    outcomes = _with_shares([Row(value, str(label), by_outcome.get(value, 0)) for value, label in Outcome.choices])
+    stations = station_rows(by_station, station_names)
+    outcomes = outcome_rows(cube.by_outcome)
     age_bands = _with_shares([Row(value, str(label), ages.get(value, 0)) for value, label in AgeBand.choices])
     routes = [
         Route(
@@ -279,7 +317,7 @@ def hotspots_for(user, filters: Filters) -> Hotspots:
         interceptions=total,
         persons=sum(ages.values()),
         stations=stations,
-        months=[MonthRow(month, by_month.get(index, 0)) for index, month in enumerate(filters.period.months)],
+        months=month_rows(cube.by_month, filters.period),
         outcomes=outcomes,
         age_bands=age_bands,
         routes=routes,
@@ -443,89 +481,3 @@ def hotspots_export(*, actor, filters: Filters, tables: list[str]) -> Export:
         for name, content in files.items():
             archive.writestr(f"{name}.csv", content)
     return Export(f"setu-hotspots-{period}.zip", "application/zip", buffer.getvalue())
-
-
-# --- charts, drawn on the server as inline SVG ---------------------------------------------------------------
-
-CHART_WIDTH = 320  # drawn at most this wide (a phone's width), smaller on a narrower screen
-BAR_HEIGHT = 12
-BAR_ROW = 36  # a label line above each bar
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar or column; coordinates as SVG text."""
-
-    label: str
-    value: int
-    x: str
-    y: str
-    width: str
-    height: str
-    label_y: str = ""
-    value_x: str = ""
-    value_y: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    bars: list[Bar]
-    axis_y: str = ""
-    ticks: list[tuple[str, str, str]] = field(default_factory=list)  # (x, month, year) under a column chart
-
-
-def _n(value: float) -> str:
-    """A coordinate as SVG wants it, whatever the reader's locale (never a decimal comma)."""
-    return f"{value:.1f}"
-
-
-def bar_chart(rows: list[Row]) -> Chart:
-    """Horizontal bars, the label above each; the longest bar leaves room for its number."""
-    top = max((row.count for row in rows), default=0) or 1
-    room = CHART_WIDTH - 48
-    bars = []
-    for index, row in enumerate(rows):
-        y = index * BAR_ROW
-        width = room * row.count / top
-        bars.append(
-            Bar(
-                label=row.label,
-                value=row.count,
-                x="0",
-                y=_n(y + 18),
-                width=_n(max(width, 1)),
-                height=str(BAR_HEIGHT),
-                label_y=_n(y + 14),
-                value_x=_n(width + 4),
-                value_y=_n(y + 29),
-            )
-        )
-    return Chart(width=CHART_WIDTH, height=max(len(rows), 1) * BAR_ROW, bars=bars)
-
-
-def column_chart(months: list[MonthRow]) -> Chart:
-    """One column a month, a month's short name under every column (or every few, for a long period)."""
-    height, base = 176, 136
-    top = max((m.count for m in months), default=0) or 1
-    step = CHART_WIDTH / max(len(months), 1)
-    every = -(-len(months) // 12)  # at most 12 labels
-    bars, ticks = [], []
-    for index, month in enumerate(months):
-        column = (base - 16) * month.count / top
-        x = index * step
-        bars.append(
-            Bar(
-                label=formats.date_format(month.month, "F Y"),
-                value=month.count,
-                x=_n(x + 1),
-                y=_n(base - column),
-                width=_n(max(step - 2, 1)),
-                height=_n(column),
-            )
-        )
-        if index % every == 0 or month.month.month == 1:
-            year = str(month.month.year) if index == 0 or month.month.month == 1 else ""
-            ticks.append((_n(x + step / 2), formats.date_format(month.month, "M") if index % every == 0 else "", year))
-    return Chart(width=CHART_WIDTH, height=height, bars=bars, axis_y=_n(base), ticks=ticks)
