@@ -1,0 +1,97 @@
+"""Imports of NGO spreadsheets: where a sheet comes from (its saved column mapping) and each run of an import
+(the file, the dry run's report, the progress, and what was created). Models hold data only; writes go
+through setu.imports.services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from setu.core.models import PublicIdModel
+
+
+class Kind(models.TextChoices):
+    INTERCEPTIONS = "interceptions", _("Interceptions")
+    MISSING_REPORTS = "missing_reports", _("Missing-person reports")
+    CASES = "cases", _("Cases")
+
+
+class ImportSource(PublicIdModel):
+    """A sheet an organisation brings in again and again (a shelter's register, a post's daily log): its kind
+    and the column mapping last used, header → field (or "-" for a column deliberately not imported)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind of records"), max_length=20, choices=Kind.choices)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="imports_source_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RunStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded: choose the columns")
+    CHECKING = "checking", _("Checking (dry run)")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    STOPPED = "stopped", _("Stopped: resume to continue")
+    DONE = "done", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ImportRun(PublicIdModel):
+    """One file brought in. `report` holds the dry run's problems ({row, column, problem}) and notes;
+    `duplicates` the rows that may be people already on the node or earlier rows of the same file;
+    `created` one entry per row written ({row, number, person}), so what is in is always on record;
+    `next_row` is where an import continues after a stop (rows are written in chunks, each chunk with its
+    progress in one transaction: see docs/imports.md)."""
+
+    source = models.ForeignKey(ImportSource, on_delete=models.PROTECT, related_name="runs")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    # The file itself, until the import is done or discarded (then emptied: survivors' data is not kept twice).
+    content = models.BinaryField(default=b"", editable=False)
+    file_kind = models.CharField(max_length=8, blank=True)  # csv / xlsx
+    encoding = models.CharField(max_length=80, blank=True)
+    header = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.UPLOADED)
+    skip_duplicates = models.BooleanField(default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)  # progress of the phase in hand (checking or importing)
+    next_row = models.PositiveIntegerField(default=0)  # index into the data rows where importing continues
+    problem_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    duplicates = models.JSONField(default=list, blank=True)
+    created = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    stop_reason = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="imports_run_org_created")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (RunStatus.CHECKING, RunStatus.IMPORTING)

@@ -1,0 +1,237 @@
+"""The dry run and the import themselves, as the worker runs them (setu.imports.tasks) or the command line
+(`setu import`). Each records its progress on the run row as it goes, so the page and the terminal show it.
+
+The dry run writes every row through the apps' services inside transactions it rolls back: the report says
+exactly what those services refuse, and nothing is left behind (no record, no number taken, no audit event,
+no matching). Then it looks for duplicates with the matcher (setu.tracing): rows that are probably the same
+person as an earlier row (the batch engine `setu dedupe` uses), and rows that are probably a person already
+on the node (the candidates a new record gets).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setu.accounts import policy
+from setu.accounts.roles import Permission
+from setu.audit.services import audit_record
+from setu.imports import cells, kinds
+from setu.imports.models import ImportRun, RunStatus
+from setu.imports.reading import UnreadableFileError, read_table
+from setu.imports.services import problems_of
+
+log = logging.getLogger(__name__)
+
+CHECK_CHUNK = 500  # rows written and rolled back per transaction in the dry run
+IMPORT_CHUNK = 200  # rows committed together (with the run's record of them) in the import
+DUPLICATE_THRESHOLD = 0.5  # the chance at which `setu link` and `setu dedupe` call a pair the same person
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+class _RollbackError(Exception):
+    pass
+
+
+def _context(run: ImportRun, actor) -> kinds.Context:
+    return kinds.Context(kind=run.source.kind, actor=actor, organisation=run.organisation, places=kinds.Places())
+
+
+def _permission_problems(run: ImportRun, actor) -> list[dict[str, Any]]:
+    # grants() rather than require(): asking is not a refused access, so it is not audited as one.
+    missing = [p for p in kinds.NEEDS[run.source.kind] if not policy.grants(actor, p).covers(
+        organisation_id=run.organisation_id)]  # fmt: skip
+    if not missing:
+        return []
+    return [{"row": 0, "column": "", "problem": _("You may not record these for %(organisation)s (%(permissions)s), "
+                                                  "so nothing of this sheet can be imported by you.")
+             % {"organisation": run.organisation, "permissions": ", ".join(p.value for p in missing)}}]  # fmt: skip
+
+
+def _row_key(row: list) -> tuple[str, ...]:
+    return tuple(cells.text(cell).casefold() for cell in row)
+
+
+def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> ImportRun:
+    """The dry run: every problem (row, column, problem), notes (how BS dates were read, the encoding), and
+    the probable duplicates. Sets the run CHECKED; writes nothing else."""
+    try:
+        table = read_table(bytes(run.content), run.filename)
+    except UnreadableFileError as exc:
+        return _checked(run, actor, [{"row": 0, "column": "", "problem": str(exc)}], [], [])
+    report = kinds.mapping_problems(run.source.kind, table.header, run.mapping)
+    report += _permission_problems(run, actor)
+    notes: list[dict[str, Any]] = [{"row": 0, "column": "", "problem": n} for n in table.notes]
+    if table.encoding:
+        notes.insert(0, {"row": 0, "column": "", "problem": _("Read as %(encoding)s.") % {"encoding": table.encoding}})
+    if report:  # the columns or the rights are wrong: reading rows would only repeat it
+        return _checked(run, actor, report, notes, [])
+    ctx = _context(run, actor)
+    write = kinds.WRITERS[run.source.kind]
+    seen: dict[tuple[str, ...], int] = {}
+    records: list[dict[str, str]] = []
+    total = len(table.rows)
+    for start in range(0, total, CHECK_CHUNK):
+        try:
+            with transaction.atomic():
+                for index in range(start, min(start + CHECK_CHUNK, total)):
+                    row, number = table.rows[index], index + 2
+                    if not row:
+                        continue
+                    read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+                    notes += read.notes
+                    key = _row_key(row)
+                    if key in seen:
+                        read.problems.append({"row": number, "column": "", "problem": _(
+                            "This row repeats row %(row)s exactly.") % {"row": seen[key]}})  # fmt: skip
+                    else:
+                        seen[key] = number
+                    if not read.problems:
+                        read.problems = _try_write(ctx, write, read.values, number, run.mapping)
+                    if read.problems:
+                        report += read.problems
+                    else:
+                        records.append(kinds.person_record(number, read.values, ctx.today))
+                raise _RollbackError
+        except _RollbackError:
+            pass
+        run.done_rows = min(start + CHECK_CHUNK, total)
+        run.save(update_fields=["done_rows", "updated_at"])
+        progress(run.done_rows, total)
+    duplicates = _file_duplicates(records) + _node_duplicates(records, actor)
+    return _checked(run, actor, report, notes, duplicates)
+
+
+def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, mapping: dict[str, str]) -> list:
+    try:
+        with transaction.atomic():
+            write(ctx, values)
+    except ValidationError as exc:
+        return problems_of(exc, ctx.kind, number, mapping)
+    except policy.NotFoundOrForbidden:
+        return [{"row": number, "column": "", "problem": _("You may not record this row (a place or record "
+                                                          "outside your organisation).")}]  # fmt: skip
+    return []
+
+
+def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Rows probably of the same person as an earlier row: the file deduplicated by the batch engine of
+    `setu dedupe`, with the node's model (setu.tracing.matching.current_model)."""
+    if len(records) < 2:
+        return []
+    from setu.tracing.linkage.engine import DuckDBEngine
+    from setu.tracing.matching import current_model
+
+    engine = DuckDBEngine(threads=1)
+    try:
+        engine.load("rows", records, today=timezone.localdate())
+        result = engine.run("rows", "rows", current_model().model, dedupe=True, train=False,
+                            threshold=DUPLICATE_THRESHOLD)  # fmt: skip
+    finally:
+        engine.close()
+    found = []
+    for left, right, chance, explanation in result.pairs:
+        first, second = sorted((int(left), int(right)))
+        found.append({"row": second, "other_row": first, "probability": round(chance, 3), "why": explanation})
+    return sorted(found, key=lambda d: (d["row"], d["other_row"]))
+
+
+def _node_duplicates(records: list[dict[str, str]], actor) -> list[dict[str, Any]]:
+    """Rows probably of a person already on the node: the candidates the matcher finds for a new record
+    (blocking keys, then the model's scoring). Only persons the importer may see are named."""
+    from setu.people.models import Person
+    from setu.tracing.linkage.features import read_record
+    from setu.tracing.matching import ANYONE, candidates
+
+    grant = policy.grants(actor, Permission.PERSON_VIEW)
+    found = []
+    today = timezone.localdate()
+    for record in records:
+        for scored in candidates(read_record(record, today=today), among=ANYONE, threshold=DUPLICATE_THRESHOLD,
+                                 limit=3):  # fmt: skip
+            person = Person.objects.filter(pk=scored.person_id).first()
+            if person is None or not grant.covers(organisation_id=person.organisation_id,
+                                                  district_id=person.location_district_id):  # fmt: skip
+                continue
+            found.append({"row": int(record["record_id"]), "person": str(person.public_id), "name": person.full_name,
+                          "probability": round(scored.probability, 3)})  # fmt: skip
+    return found
+
+
+def _checked(run: ImportRun, actor, report: list, notes: list, duplicates: list) -> ImportRun:
+    report.sort(key=lambda p: (p["row"], p["column"]))
+    with transaction.atomic():
+        run.report, run.notes, run.duplicates, run.problem_count = report, notes, duplicates, len(report)
+        run.status, run.checked_at, run.done_rows = RunStatus.CHECKED, timezone.now(), run.total_rows
+        run.save(update_fields=["report", "notes", "duplicates", "problem_count", "status", "checked_at",
+                                "done_rows", "updated_at"])  # fmt: skip
+        audit_record(actor=actor, action="import.checked", obj=run, organisation=run.organisation,
+                     fields=["problem_count", "duplicates"])  # fmt: skip
+    return run
+
+
+def duplicate_rows(run: ImportRun) -> set[int]:
+    return {d["row"] for d in run.duplicates}
+
+
+def import_(run: ImportRun, actor, *, progress: Progress = _no_progress) -> ImportRun:
+    """Write the rows from `run.next_row` on, in chunks that each commit with the run's record of them."""
+    table = read_table(bytes(run.content), run.filename)
+    ctx = _context(run, actor)
+    write = kinds.WRITERS[run.source.kind]
+    skip = duplicate_rows(run) if run.skip_duplicates else set()
+    total = len(table.rows)
+    while run.next_row < total:
+        start, end = run.next_row, min(run.next_row + IMPORT_CHUNK, total)
+        number = start + 2
+        try:
+            with transaction.atomic():
+                created, skipped = [], []
+                for index in range(start, end):
+                    row, number = table.rows[index], index + 2
+                    if not row:
+                        continue
+                    if number in skip:
+                        skipped.append(number)
+                        continue
+                    read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+                    if read.problems:
+                        raise ValidationError(read.problems[0]["problem"])
+                    with transaction.atomic():
+                        created.append({"row": number, **write(ctx, read.values)})
+                run.created, run.skipped = run.created + created, run.skipped + skipped
+                run.next_row = run.done_rows = end
+                run.save(update_fields=["created", "skipped", "next_row", "done_rows", "updated_at"])
+        except (ValidationError, policy.NotFoundOrForbidden) as exc:
+            run.refresh_from_db()
+            messages = problems_of(exc, ctx.kind, number, run.mapping) if isinstance(exc, ValidationError) else [
+                {"problem": _("You may not record this row.")}]  # fmt: skip
+            return _stopped(run, actor, number, "; ".join(m["problem"] for m in messages))
+        progress(run.done_rows, total)
+    with transaction.atomic():
+        run.status, run.finished_at, run.content = RunStatus.DONE, timezone.now(), b""
+        run.save(update_fields=["status", "finished_at", "content", "updated_at"])
+        audit_record(actor=actor, action="import.done", obj=run, organisation=run.organisation,
+                     fields=["created", "skipped"])  # fmt: skip
+    return run
+
+
+def _stopped(run: ImportRun, actor, number: int, reason: str) -> ImportRun:
+    with transaction.atomic():
+        run.status = RunStatus.STOPPED
+        run.stop_reason = _("Row %(row)s: %(reason)s Rows before it are in; none from it on.") % {
+            "row": number, "reason": reason}  # fmt: skip
+        run.save(update_fields=["status", "stop_reason", "updated_at"])
+        audit_record(actor=actor, action="import.stopped", obj=run, organisation=run.organisation,
+                     fields=["next_row", "stop_reason"])  # fmt: skip
+    return run

@@ -1,0 +1,141 @@
+"""The import's services: upload, mapping, the dry run (which writes nothing) and the import (chunks that
+commit with their record, a refused chunk rolled back whole, resumable)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from setu.accounts.policy import NotFoundOrForbidden
+from setu.audit.models import AuditEvent
+from setu.imports import running, services
+from setu.imports.models import ImportRun, ImportSource, Kind, RunStatus
+from setu.imports.tests.factories import REPORT_HEADER, REPORT_MAPPING, csv_bytes, report_row
+from setu.people.models import Person
+from setu.tracing.models import MissingReport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the services leave for after the commit (the tasks, on the immediate backend)."""
+    return django_capture_on_commit_callbacks
+
+
+def _source(actor, kind=Kind.MISSING_REPORTS):
+    return services.source_save(actor=actor, name="Helpline register", kind=kind)
+
+
+def _run(actor, rows, *, header=REPORT_HEADER, mapping=REPORT_MAPPING, filename="register.csv", **kw):
+    run = services.run_upload(
+        actor=actor, source=_source(actor), filename=filename, content=csv_bytes(header, rows, **kw)
+    )
+    return services.run_map(actor=actor, run=run, mapping=mapping)
+
+
+def test_clean_sheet_checks_without_writing_then_imports(np_shelter, commit):
+    run = _run(np_shelter, [report_row(), report_row("Gita Rai", ne="गीता राई", seen="2024-05-02")])
+    audit_before = AuditEvent.objects.count()
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED
+    assert run.report == []
+    assert MissingReport.objects.count() == 0 and Person.objects.count() == 0
+    assert set(AuditEvent.objects.order_by("seq").values_list("action", flat=True)[audit_before:]) <= {
+        "import.check",
+        "import.checked",
+    }
+    assert any("BS" in note["problem"] for note in run.notes)  # the BS date is said how it was read
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert [c["row"] for c in run.created] == [2, 3]
+    assert MissingReport.objects.count() == 2
+    report = MissingReport.objects.get(number=run.created[0]["number"])
+    assert report.organisation == run.organisation and report.last_seen_on.isoformat() == "2024-06-29"
+    assert run.content == b""
+
+
+def test_messy_rows_are_reported_by_row_and_column_and_nothing_changes(np_shelter, commit):
+    rows = [
+        report_row(),
+        report_row("Rita", age="not known"),  # a problem: not an age ("fifteen yrs" would do)
+        report_row("Kamala", sex=""),  # the service refuses: no sex
+        report_row("Binita", seen="2024-02-30"),  # impossible date
+        report_row("Sunita", district="Morangg"),  # misspelt district
+        report_row("Maya", ne=";'lgtf yfkf"),  # Preeti
+        report_row(),  # the first row again
+    ]
+    run = _run(np_shelter, rows)
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    found = {(p["row"], p["column"]) for p in run.report}
+    assert (3, "Age") in found
+    assert (4, "Sex") in found
+    assert (5, "Last seen") in found
+    assert (6, "District") in found and "Did you mean Morang" in str(run.report)
+    assert (7, "Naam (Nepali)") in found and "Preeti" in str(run.report)
+    assert (8, "") in found and "repeats row 2" in str(run.report)
+    assert MissingReport.objects.count() == 0 and Person.objects.count() == 0
+    with pytest.raises(ValidationError), commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+
+
+def test_an_unknown_column_must_be_chosen_or_ignored(np_shelter, commit):
+    header = [*REPORT_HEADER, "Caste"]
+    run = _run(np_shelter, [[*report_row(), "x"]], header=header)
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.report[0]["column"] == "Caste" and "Unknown column" in run.report[0]["problem"]
+    run = services.run_map(actor=np_shelter, run=run, mapping={**REPORT_MAPPING, "Caste": "-"})
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.report == []
+    assert ImportSource.objects.get().mapping["Caste"] == "-"  # saved for the next sheet of this source
+
+
+def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, monkeypatch, commit):
+    monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
+    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
+    run = _run(np_shelter, rows)
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
+    calls = {"n": 0}
+
+    def refuse_fourth(ctx, values):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise ValidationError({"reporter_name": ["changed meanwhile"]})
+        return real(ctx, values)
+
+    monkeypatch.setitem(running.kinds.WRITERS, Kind.MISSING_REPORTS, refuse_fourth)
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED
+    assert "Row 5" in run.stop_reason and "changed meanwhile" in run.stop_reason
+    assert [c["row"] for c in run.created] == [2, 3]  # the second chunk (rows 4, 5) is not in at all
+    assert MissingReport.objects.count() == 2
+    monkeypatch.setitem(running.kinds.WRITERS, Kind.MISSING_REPORTS, real)
+    with commit(execute=True):
+        services.run_resume(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert [c["row"] for c in run.created] == [2, 3, 4, 5, 6]
+    assert MissingReport.objects.count() == 5
+
+
+def test_a_caseworker_may_not_import(np_caseworker, np_shelter, commit):
+    with pytest.raises(NotFoundOrForbidden):
+        _source(np_caseworker)
+    run = _run(np_shelter, [report_row()])
+    with pytest.raises(NotFoundOrForbidden), commit(execute=True):
+        services.run_check(actor=np_caseworker, run=run)
+    assert ImportRun.objects.get().status == RunStatus.UPLOADED
