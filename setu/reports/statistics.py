@@ -72,19 +72,32 @@ def _crosstab(pairs, rows: list[str], cols: list[str]) -> tuple[list[str], list[
     return rows, cols, counts
 
 
+def counted_cases():
+    """The survivor cases the tables count: all, except those whose survivor withdrew her consent to statistics
+    and research and gave none again. Aggregates need no consent (they name no one), but a survivor who said
+    she does not want her case counted is not counted."""
+    from django.db.models import Exists, OuterRef
+
+    from setu.cases.choices import ConsentPurpose
+    from setu.cases.models import Case, Consent
+
+    statistics_consents = Consent.objects.filter(case=OuterRef("pk"), purpose=ConsentPurpose.STATISTICS)
+    withdrawn = Exists(statistics_consents.filter(withdrawn_at__isnull=False))
+    live = Exists(statistics_consents.filter(withdrawn_at__isnull=True))
+    return Case.objects.exclude(withdrawn & ~live)
+
+
 def _survivors(year: int):
-    from setu.cases.models import Case
     from setu.interceptions.models import AgeBand, age_band
 
-    cases = Case.objects.filter(identified_at__year=year).values_list("age_at_identification", "survivor__gender")
+    cases = counted_cases().filter(identified_at__year=year).values_list("age_at_identification", "survivor__gender")
     return _crosstab(((age_band(age), sex_code(gender)) for age, gender in cases), list(AgeBand.values), list(SEXES))
 
 
 def _repatriations(year: int):
     from setu.cases.choices import ClosureReason
-    from setu.cases.models import Case
 
-    closed = Case.objects.filter(closure_reason=ClosureReason.REPATRIATED, closed_at__year=year)
+    closed = counted_cases().filter(closure_reason=ClosureReason.REPATRIATED, closed_at__year=year)
     pairs = ((quarter_code(timezone.localtime(at)), "child" if minor else "adult")
              for at, minor in closed.values_list("closed_at", "is_minor"))  # fmt: skip
     return _crosstab(pairs, list(QUARTERS), ["child", "adult"])

@@ -213,3 +213,18 @@ def test_an_earlier_publication_stays_as_it_was_sent(np_focal_point, np_casework
     assert _survivors(first.tables)["total"] == 14 and _survivors(second.tables)["total"] == 15
     mine, _other = statistics.joint_for(np_focal_point, year)
     assert mine.published_at == second.published_at
+
+
+def test_a_survivor_who_withdrew_her_consent_to_statistics_is_not_counted(np_caseworker, morang):
+    from setu.cases import services as case_services
+    from setu.cases.tests.factories import CHECKLIST
+
+    withdrew, gave_again, never_asked = (_survivor_case(np_caseworker, morang, age=30, gender="Feminine")
+                                         for _ in range(3))  # fmt: skip
+    for case in (withdrew, gave_again):
+        consent = case_services.consent_give(actor=np_caseworker, case=case, purpose="statistics",
+                                             given_by="survivor", checklist=CHECKLIST)  # fmt: skip
+        case_services.consent_withdraw(actor=np_caseworker, consent=consent, reason="not counted, please")
+    case_services.consent_give(actor=np_caseworker, case=gave_again, purpose="statistics", given_by="survivor",
+                               checklist=CHECKLIST)  # fmt: skip
+    assert set(statistics.counted_cases()) == {gave_again, never_asked}
