@@ -228,3 +228,23 @@ def test_a_survivor_who_withdrew_her_consent_to_statistics_is_not_counted(np_cas
     case_services.consent_give(actor=np_caseworker, case=gave_again, purpose="statistics", given_by="survivor",
                                checklist=CHECKLIST)  # fmt: skip
     assert set(statistics.counted_cases()) == {gave_again, never_asked}
+
+
+def test_the_command_publishes_as_a_named_user_and_refuses_others(np_focal_point, np_caseworker, india, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("statistics", "publish", "--year", str(timezone.localdate().year), "--user", "np_focal_point",
+                 stdout=out)  # fmt: skip
+    assert "sent to the other node" in out.getvalue() and Publication.objects.count() == 1
+    with pytest.raises(CommandError):
+        call_command("statistics", "publish", "--year", "2026", "--user", "np_caseworker")
+    with pytest.raises(CommandError):
+        call_command("statistics", "ctdc", "--user", "np_caseworker", "--out", str(tmp_path / "x.csv"))
+    call_command("statistics", "ctdc", "--user", "np_focal_point", "--out", str(tmp_path / "x.csv"),
+                 "--report", str(tmp_path / "r.csv"), stdout=out)  # fmt: skip
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8-sig").startswith("yearOfRegistration,Datasource,")
+    assert "rows_dropped" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert Publication.objects.count() == 1
