@@ -40,10 +40,12 @@ reset-demo: $(STAMP)
 scenario: $(STAMP)
 	SETU_ENV=development SETU_DEMO=1 $(BIN)/setu demo scenario $(DEMO_ARGS)
 
-## test: install and run the whole test suite (DATABASE_URL selects PostgreSQL)
+## test: install and run the whole test suite on every core (DATABASE_URL selects PostgreSQL);
+## e.g. `make test PYTEST_WORKERS=0 PYTEST_ARGS="setu/cases -x"` runs in one process
+PYTEST_WORKERS ?= auto
 test: $(TEST_STAMP)
 	$(BIN)/python -m playwright --version >/dev/null
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,6 +16,25 @@ from setu.geo.models import District, Province
 # Fixtures of a peer node (its keys, its signed messages), used by the exchange tests and the browser tests.
 pytest_plugins = ["setu.exchange.tests.fixtures"]
 
+# `make test` runs the suite on every core (pytest-xdist, --dist loadgroup). The modules below set up something
+# costly once for all their tests (two real nodes, a seeded demo, a trained model): each runs whole on one
+# worker, or both workers would set it up.
+ONE_WORKER_MODULES = (
+    "tests/exchange/",
+    "setu/web/tests/test_demo_runner.py",
+    "setu/web/tests/test_demo_scenario.py",
+    "setu/tracing/tests/test_engine.py",
+    "setu/tracing/tests/test_generator.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith(ONE_WORKER_MODULES):
+            item.add_marker(pytest.mark.xdist_group(path))
+
 
 @pytest.fixture(autouse=True)
 def _default_language():
