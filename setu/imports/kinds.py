@@ -44,7 +44,7 @@ _PERSON = (
     Field("full_name", gettext_lazy("Name"), synonyms=("name", "fullname", "nameofgirl", "victimname",
                                                        "survivorname", "personname", "nam", "नाम", "पुरानाम")),
     Field("name_ne", gettext_lazy("Name in Devanagari"), "devanagari",
-          synonyms=("namenepali", "nepaliname", "namene", "नेपालीनाम", "नामनेपाली", "namedevanagari")),
+          synonyms=("namenepali", "naamnepali", "nepaliname", "namene", "नेपालीनाम", "नामनेपाली", "namedevanagari")),
     Field("gender", gettext_lazy("Sex"), "gender", synonyms=("sex", "gender", "लिङ्ग", "लिंग")),
     Field("age", gettext_lazy("Age"), "age", synonyms=("age", "ageyears", "उमेर", "umer")),
     Field("nationality", gettext_lazy("Nationality (NP, IN, …)"), "country", synonyms=("nationality", "country",
@@ -87,8 +87,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field(
             "birth_date", gettext_lazy("Birth date"), "date", synonyms=("birthdate", "dob", "dateofbirth", "जन्ममिति")
         ),
-        Field("father_name", gettext_lazy("Father's name"), synonyms=("father", "fathername", "बुबाकोनाम")),
-        Field("mother_name", gettext_lazy("Mother's name"), synonyms=("mother", "mothername", "आमाकोनाम")),
+        Field("father_name", gettext_lazy("Father's name"), synonyms=("father", "fathername", "fathersname", "बुबाकोनाम")),
+        Field("mother_name", gettext_lazy("Mother's name"), synonyms=("mother", "mothername", "mothersname", "आमाकोनाम")),
         Field(
             "reported_on", gettext_lazy("Reported on"), "date", synonyms=("reportedon", "reportdate", "date", "मिति")
         ),

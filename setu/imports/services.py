@@ -143,8 +143,9 @@ def run_map(*, actor, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     return run
 
 
-def run_check(*, actor, run: ImportRun) -> ImportRun:
-    """Start the dry run (a task: the worker runs it and records its progress on the run)."""
+def run_check(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
+    """Start the dry run (a task: the worker runs it and records its progress on the run). The command line
+    passes `enqueue=False` and runs it in its own process (setu.imports.running.check)."""
     from setu.imports import tasks
 
     require_run(actor, run)
@@ -153,11 +154,12 @@ def run_check(*, actor, run: ImportRun) -> ImportRun:
         run.status, run.done_rows = RunStatus.CHECKING, 0
         run.save(update_fields=["status", "done_rows", "updated_at"])
         audit_record(actor=actor, action="import.check", obj=run, organisation=run.organisation, fields=["status"])
-        transaction.on_commit(lambda: tasks.check_run.enqueue(run.pk, actor.pk))
+        if enqueue:
+            transaction.on_commit(lambda: tasks.check_run.enqueue(run.pk, actor.pk))
     return run
 
 
-def run_import(*, actor, run: ImportRun, skip_duplicates: bool = False) -> ImportRun:
+def run_import(*, actor, run: ImportRun, skip_duplicates: bool = False, enqueue: bool = True) -> ImportRun:
     """Start the import of a checked run with no problem (a task). With `skip_duplicates`, the rows the dry
     run found to be probably someone already on the node, or an earlier row, are left out and listed."""
     from setu.imports import tasks
@@ -174,11 +176,12 @@ def run_import(*, actor, run: ImportRun, skip_duplicates: bool = False) -> Impor
         run.save(update_fields=["status", "skip_duplicates", "done_rows", "next_row", "updated_at"])
         audit_record(actor=actor, action="import.start", obj=run, organisation=run.organisation,
                      fields=["status", "skip_duplicates"])  # fmt: skip
-        transaction.on_commit(lambda: tasks.import_run.enqueue(run.pk, actor.pk))
+        if enqueue:
+            transaction.on_commit(lambda: tasks.import_run.enqueue(run.pk, actor.pk))
     return run
 
 
-def run_resume(*, actor, run: ImportRun) -> ImportRun:
+def run_resume(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
     """Continue a stopped import from the first row not in (the rows already in are never written again)."""
     from setu.imports import tasks
 
@@ -189,7 +192,8 @@ def run_resume(*, actor, run: ImportRun) -> ImportRun:
         run.status, run.stop_reason = RunStatus.IMPORTING, ""
         run.save(update_fields=["status", "stop_reason", "updated_at"])
         audit_record(actor=actor, action="import.resume", obj=run, organisation=run.organisation, fields=["status"])
-        transaction.on_commit(lambda: tasks.import_run.enqueue(run.pk, actor.pk))
+        if enqueue:
+            transaction.on_commit(lambda: tasks.import_run.enqueue(run.pk, actor.pk))
     return run
 
 
