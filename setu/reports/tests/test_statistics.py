@@ -239,6 +239,9 @@ def test_the_command_publishes_as_a_named_user_and_refuses_others(np_focal_point
     call_command("statistics", "publish", "--year", str(timezone.localdate().year), "--user", "np_focal_point",
                  stdout=out)  # fmt: skip
     assert "sent to the other node" in out.getvalue() and Publication.objects.count() == 1
+    call_command("statistics", "publish", "--year", str(timezone.localdate().year), "--user", "np_focal_point",
+                 "--if-unpublished", stdout=out)  # fmt: skip
+    assert "already published" in out.getvalue() and Publication.objects.count() == 1
     with pytest.raises(CommandError):
         call_command("statistics", "publish", "--year", "2026", "--user", "np_caseworker")
     with pytest.raises(CommandError):

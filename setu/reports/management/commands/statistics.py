@@ -1,6 +1,7 @@
 """`setu statistics`: this node's bilateral statistics from the command line, by the same services as the pages.
 
     setu statistics publish --year 2026 --user focal      # publish and send to the other node (audited)
+    setu statistics publish --year 2026 --user focal --if-unpublished   # only the first time (the demo)
     setu statistics ctdc --user analyst --out ctdc.csv --report ctdc-suppression.csv [--year 2026]
 
 Publishing is a decision of a focal point or analyst (`statistics.publish`), so it runs as a named user and is
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", help="the year (AD); for ctdc, all years when left out")
         parser.add_argument("--out", type=Path, help="ctdc: the extract's CSV file")
         parser.add_argument("--report", type=Path, help="ctdc: the suppression report's CSV file")
+        parser.add_argument("--if-unpublished", action="store_true",
+                            help="publish: only if this node has not published that year yet (the demo)")  # fmt: skip
 
     def handle(self, *args, **options):
         try:
@@ -40,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {options['user']!r}", returncode=2) from None
         try:
             if options["action"] == "publish":
-                self._publish(actor, options["year"])
+                self._publish(actor, options["year"], once=options["if_unpublished"])
             else:
                 self._ctdc(actor, options)
         except NotFoundOrForbidden:
@@ -48,9 +51,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages), returncode=2) from None
 
-    def _publish(self, actor, year) -> None:
+    def _publish(self, actor, year, *, once: bool = False) -> None:
         if not year:
             raise CommandError("give --year", returncode=2)
+        if once and statistics.publication_list_for(actor).filter(year=statistics.check_year(year)).exists():
+            self.stdout.write(f"{year} already published: nothing sent")
+            return
         publication = statistics.statistics_publish(actor=actor, year=year)
         sent = "sent to the other node" if publication.message_id else "no other node registered: kept here"
         self.stdout.write(f"published {publication.year}: {len(publication.tables)} tables, "
