@@ -87,7 +87,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         policy.deny(user, Permission.REPORT_VIEW.value, object_type="reports.exports")
     years = annual.recent_fiscal_years()
     context = {
-        "years": years, "page_rows": listexport.page_rows(), "languages": _language_choices(),
+        "years": years, "page_rows": listexport.page_rows(), "doc_languages": _language_choices(),
         "can_bulk": policy.has_permission(user, Permission.EXPORT_BULK),
         "can_report": policy.has_permission(user, Permission.REPORT_VIEW),
         "htcds_fields": len(htcds.row_fields()),
@@ -211,7 +211,7 @@ def annual_summary(request: AuthedRequest) -> HttpResponse:
     audit_record(actor=request.user, action="report.annual_summary_view", object_type="reports.annual_summary",
                  object_id=year.label)  # fmt: skip
     context = {"year": year, "years": annual.recent_fiscal_years(), "scope": annual.scope_text(request.user),
-               "sections": annual.annual_figures(request.user, year), "languages": _language_choices()}  # fmt: skip
+               "sections": annual.annual_figures(request.user, year), "doc_languages": _language_choices()}  # fmt: skip
     return render(request, "reports/exports_annual.html", context)
 
 
