@@ -21,7 +21,7 @@ def _postgres_answers() -> bool:
         return False
 
 
-BENCHMARKS = ("people.py", "cases.py", "exchange.py", "interceptions.py")
+BENCHMARKS = ("people.py", "cases.py", "exchange.py", "interceptions.py", "reports.py")
 # Per database, without the web benchmarks' options (no server is involved).
 IN_PROCESS = ("matching.py", "imports.py")
 # Run once, not per database: record linkage of files needs none (it compares with Splink; the `bench` extra).

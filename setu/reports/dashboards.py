@@ -348,7 +348,7 @@ def missing_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
     confirmed = candidates.filter(status=CandidateStatus.CONFIRMED).values("report_id").distinct().count()
     decided = by_candidate.get(CandidateStatus.CONFIRMED, 0) + by_candidate.get(CandidateStatus.REJECTED, 0)
 
-    report_h, share = _("Reports"), _("Share (%)")
+    report_h, share = _("Missing-person reports"), _("Share (%)")
     statuses = [Item(v, str(label), by_status.get(v, 0)) for v, label in ReportStatus.choices]
     matching = [
         Item("reports", _("Reports in the period"), total),
@@ -365,7 +365,7 @@ def missing_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
             _months_table("months", _("Missing-person reports by month"), report_h, by_month, filters.period),
             _bars_table("status", _("Reports by status"), [_("Status"), report_h, share], statuses,
                         [[i.label, i.count, percent(int(i.count), total)] for i in statuses]),
-            _bars_table("matching", _("Reports and their matches"), [_("Reports"), _("Number"), share], matching,
+            _bars_table("matching", _("Reports and their matches"), [report_h, _("Number"), share], matching,
                         [[i.label, i.count, percent(int(i.count), total)] for i in matching]),
             _bars_table("candidates", _("Possible matches by review"), [_("Review"), _("Possible matches")], kinds,
                         [[i.label, i.count] for i in kinds]),

@@ -192,7 +192,7 @@ def test_missing_reports_and_match_rates(np_transit_home, np_parsa_org, morang, 
     assert matching["With a confirmed match"] == [1, 33.3] and matching["Found"] == [1, 33.3]
     assert dict(d.facts)["Possible matches confirmed (%)"] == 33.3  # 1 confirmed of 3 decided
     own = dashboards.dashboard_for(np_caseworker, "missing", Filters(Q1, district_id=morang.pk), now=NOW)
-    assert dict(own.facts)["Reports"] == 2
+    assert dict(own.facts)["Missing-person reports"] == 2
 
 
 # --- who sees which section -----------------------------------------------------------------------------------
