@@ -87,8 +87,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field(
             "birth_date", gettext_lazy("Birth date"), "date", synonyms=("birthdate", "dob", "dateofbirth", "जन्ममिति")
         ),
-        Field("father_name", gettext_lazy("Father's name"), synonyms=("father", "fathername", "fathersname", "बुबाकोनाम")),
-        Field("mother_name", gettext_lazy("Mother's name"), synonyms=("mother", "mothername", "mothersname", "आमाकोनाम")),
+        Field(
+            "father_name", gettext_lazy("Father's name"), synonyms=("father", "fathername", "fathersname", "बुबाकोनाम")
+        ),  # fmt: skip
+        Field(
+            "mother_name", gettext_lazy("Mother's name"), synonyms=("mother", "mothername", "mothersname", "आमाकोनाम")
+        ),  # fmt: skip
         Field(
             "reported_on", gettext_lazy("Reported on"), "date", synonyms=("reportedon", "reportdate", "date", "मिति")
         ),

@@ -42,7 +42,8 @@ MISSPELT = {"Sindhupalchok": "Sindupalchok", "Makawanpur": "Makwanpurr", "Nuwako
             "Morang": "Moranng", "Sunsari": "Sunsary", "Jhapa": "Jhappa", "Kailali": "Kailaly"}  # fmt: skip
 STATIONS = ["Birgunj", "Belahiya", "Kakarbhitta", "Jamunaha", "Rani", "Gaddachauki", "Krishnanagar"]
 DESTINATIONS = ["Delhi", "Mumbai", "Kolkata", "Pune", "Bengaluru", "Surat"]
-AGE_WORDS = {14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"}
+AGE_WORDS = {14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen",
+             20: "twenty"}  # fmt: skip
 MOBILE = ["984", "985", "986", "980", "981", "982"]  # Nepal Telecom and Ncell mobile prefixes
 TO_DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
 
@@ -62,7 +63,7 @@ def _districts() -> list[str]:
 
 class Maker:
     def __init__(self, seed: int, *, messy: bool, today: dt.date) -> None:
-        self.rng, self.messy, self.today = random.Random(seed), messy, today
+        self.rng, self.messy, self.today = random.Random(seed), messy, today  # noqa: S311 - made-up data, seeded
         self.districts = _districts()
 
     def chance(self, p: float) -> bool:

@@ -1,0 +1,148 @@
+"""The import pages: upload → columns (pre-filled from the source's saved mapping) → dry-run report (row,
+column, problem; probable duplicates) → confirm → progress → result. Views only translate HTTP: parse, call
+one service or selector, render. Who may: IMPORT_RUN, for her organisation's runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setu.accounts import policy
+from setu.accounts.roles import Permission
+from setu.core.http import AuthedRequest, is_partial
+from setu.core.spreadsheet import csv_text
+from setu.imports import kinds, selectors, services
+from setu.imports.forms import ConfirmForm, MappingForm, UploadForm
+from setu.imports.models import RunStatus
+
+PAGE_SIZE = 20
+REPORT_SHOWN = 500  # problems listed on the page; the CSV has them all
+
+
+def _refused(request: AuthedRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@require_http_methods(["GET", "POST"])
+def index(request: AuthedRequest):
+    policy.require(request.user, Permission.IMPORT_RUN, object_type="imports.run")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.source_save(actor=request.user, name=form.cleaned_data["source"],
+                                          kind=form.cleaned_data["kind"])  # fmt: skip
+            upload = form.cleaned_data["file"]
+            run = services.run_upload(actor=request.user, source=source, filename=upload.name, content=upload.read())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("imports:run", public_id=run.public_id)
+    page = Paginator(selectors.run_list_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    sources = selectors.source_list_for(request.user)
+    return render(request, "imports/index.html", {"form": form, "page": page, "sources": sources},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _mapping_form(run, data=None) -> MappingForm:
+    return MappingForm(data, kind=run.source.kind, header=run.header, initial_mapping=run.mapping)
+
+
+def _context(run, **extra) -> dict:
+    fields = {f.key: f for f in kinds.fields_of(run.source.kind)}
+    return {
+        "run": run, "fields": fields.values(), "report": run.report[:REPORT_SHOWN],
+        "report_more": max(0, len(run.report) - REPORT_SHOWN), "RunStatus": RunStatus,
+        "file_duplicates": [d for d in run.duplicates if "other_row" in d],
+        "node_duplicates": [d for d in run.duplicates if "person" in d],
+        "ignored": [h for h, k in run.mapping.items() if k == kinds.IGNORE],
+        **extra,
+    }  # fmt: skip
+
+
+@require_GET
+def run_detail(request: AuthedRequest, public_id):
+    run = selectors.run_get_for(request.user, public_id)
+    extra = {}
+    if run.status == RunStatus.UPLOADED:
+        extra["mapping_form"] = _mapping_form(run)
+    if run.status == RunStatus.CHECKED and not run.problem_count:
+        extra["confirm_form"] = ConfirmForm()
+    return render(request, "imports/run.html", _context(run, **extra))
+
+
+@require_GET
+def run_progress(request: AuthedRequest, public_id):
+    """The progress bar the page polls (htmx); once the run is no longer busy, the page reloads itself."""
+    run = selectors.run_get_for(request.user, public_id)
+    if not is_partial(request):
+        return redirect("imports:run", public_id=run.public_id)
+    response = render(request, "imports/_progress.html", {"run": run})
+    if not run.busy:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def run_mapping(request: AuthedRequest, public_id):
+    run = selectors.run_get_for(request.user, public_id)
+    form = _mapping_form(run, request.POST)
+    if form.is_valid():
+        try:
+            services.run_map(actor=request.user, run=run, mapping=form.mapping())
+            services.run_check(actor=request.user, run=run)
+        except ValidationError as exc:
+            _refused(request, exc)
+        return redirect("imports:run", public_id=run.public_id)
+    return render(request, "imports/run.html", _context(run, mapping_form=form), status=400)
+
+
+@require_POST
+def run_confirm(request: AuthedRequest, public_id):
+    run = selectors.run_get_for(request.user, public_id)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        services.run_import(actor=request.user, run=run,
+                            skip_duplicates=bool(form.cleaned_data.get("skip_duplicates")))  # fmt: skip
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect("imports:run", public_id=run.public_id)
+
+
+@require_POST
+def run_resume(request: AuthedRequest, public_id):
+    run = selectors.run_get_for(request.user, public_id)
+    try:
+        services.run_resume(actor=request.user, run=run)
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect("imports:run", public_id=run.public_id)
+
+
+@require_POST
+def run_discard(request: AuthedRequest, public_id):
+    run = selectors.run_get_for(request.user, public_id)
+    try:
+        services.run_discard(actor=request.user, run=run)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The run was discarded; its file is deleted."))
+    return redirect("imports:run", public_id=run.public_id)
+
+
+@require_GET
+def run_report_csv(request: AuthedRequest, public_id):
+    """The whole dry-run report as CSV (row, column, problem), to fix the sheet by."""
+    run = selectors.run_get_for(request.user, public_id)
+    rows = [(p["row"] or "", p["column"], p["problem"]) for p in run.report]
+    response = HttpResponse(csv_text((_("Row"), _("Column"), _("Problem")), rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-report-{run.public_id}.csv"'
+    return response
