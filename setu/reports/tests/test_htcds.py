@@ -166,3 +166,12 @@ def test_an_accepted_transfer_is_the_incoming_referral(np_caseworker, morang, np
     assert accepted["cas_ReferringOrganisation"] == "Maiti Nepal Biratnagar Transit Home"
     assert accepted["cas_IncomingReferralDetails"] == "Closer to home"
     assert accepted["cas_ReferredOrganisation"] == ""
+
+
+def test_the_docs_show_every_field():
+    from django.conf import settings
+
+    docs = (settings.BASE_DIR / "docs" / "exports.md").read_text(encoding="utf-8")
+    for fields in htcds.field_spec().values():
+        for field in fields:
+            assert f"`{field['name']}`" in docs, field["name"]
