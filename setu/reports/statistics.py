@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -64,20 +65,23 @@ class TableSpec:
     build: Callable[[int], tuple[list[str], list[str], list[list[int]]]]
 
 
-def _crosstab(pairs, rows: list[str], cols: list[str]) -> tuple[list[str], list[str], list[list[int]]]:
+def _crosstab(groups, rows: list[str], cols: list[str]) -> tuple[list[str], list[str], list[list[int]]]:
+    """A table from (row code, column code, count) groups, counted by the database."""
     counts = [[0] * len(cols) for _row in rows]
     row_at, col_at = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
-    for row, col in pairs:
-        counts[row_at[row]][col_at[col]] += 1
+    for row, col, n in groups:
+        counts[row_at[row]][col_at[col]] += n
     return rows, cols, counts
+
+
+def _quarter(number: int) -> str:
+    return QUARTERS[number - 1]
 
 
 def counted_cases():
     """The survivor cases the tables count: all, except those whose survivor withdrew her consent to statistics
     and research and gave none again. Aggregates need no consent (they name no one), but a survivor who said
     she does not want her case counted is not counted."""
-    from django.db.models import Exists, OuterRef
-
     from setu.cases.choices import ConsentPurpose
     from setu.cases.models import Case, Consent
 
@@ -90,46 +94,53 @@ def counted_cases():
 def _survivors(year: int):
     from setu.interceptions.models import AgeBand, age_band
 
-    cases = counted_cases().filter(identified_at__year=year).values_list("age_at_identification", "survivor__gender")
-    return _crosstab(((age_band(age), sex_code(gender)) for age, gender in cases), list(AgeBand.values), list(SEXES))
+    groups = (counted_cases().filter(identified_at__year=year).values("age_at_identification", "survivor__gender")
+              .annotate(n=Count("id")).values_list("age_at_identification", "survivor__gender", "n"))  # fmt: skip
+    return _crosstab(((age_band(age), sex_code(gender), n) for age, gender, n in groups), list(AgeBand.values),
+                     list(SEXES))  # fmt: skip
 
 
 def _repatriations(year: int):
     from setu.cases.choices import ClosureReason
 
-    closed = counted_cases().filter(closure_reason=ClosureReason.REPATRIATED, closed_at__year=year)
-    pairs = ((quarter_code(timezone.localtime(at)), "child" if minor else "adult")
-             for at, minor in closed.values_list("closed_at", "is_minor"))  # fmt: skip
+    groups = (counted_cases().filter(closure_reason=ClosureReason.REPATRIATED, closed_at__year=year)
+              .values(q=ExtractQuarter("closed_at"), minor=F("is_minor")).annotate(n=Count("id"))
+              .values_list("q", "minor", "n"))  # fmt: skip
+    pairs = ((_quarter(q), "child" if minor else "adult", n) for q, minor, n in groups)
     return _crosstab(pairs, list(QUARTERS), ["child", "adult"])
 
 
 def _interceptions(year: int):
     from setu.interceptions.models import Interception, Outcome
 
-    rows = Interception.objects.filter(intercepted_at__year=year).values_list("station__name_en", "outcome")
-    stations = sorted({station for station, _outcome in rows}) or ["-"]
-    return _crosstab(rows, stations, list(Outcome.values))
+    groups = list(Interception.objects.filter(intercepted_at__year=year).values("station__name_en", "outcome")
+                  .annotate(n=Count("id")).values_list("station__name_en", "outcome", "n"))  # fmt: skip
+    stations = sorted({station for station, _outcome, _n in groups}) or ["-"]
+    return _crosstab(groups, stations, list(Outcome.values))
 
 
 def _missing(year: int):
     from setu.tracing.models import MissingReport, Status
 
-    rows = MissingReport.objects.filter(reported_on__year=year).values_list("reported_on", "status")
-    return _crosstab(((quarter_code(day), status) for day, status in rows), list(QUARTERS), list(Status.values))
+    groups = (MissingReport.objects.filter(reported_on__year=year).values("status", q=ExtractQuarter("reported_on"))
+              .annotate(n=Count("id")).values_list("q", "status", "n"))  # fmt: skip
+    return _crosstab(((_quarter(q), status, n) for q, status, n in groups), list(QUARTERS), list(Status.values))
 
 
 def _mla(year: int):
     from setu.mla.models import Direction, MlaRequest, Status
 
-    rows = MlaRequest.objects.filter(letter_date__year=year).values_list("direction", "status")
-    return _crosstab(rows, list(Direction.values), list(Status.values))
+    groups = (MlaRequest.objects.filter(letter_date__year=year).values("direction", "status")
+              .annotate(n=Count("id")).values_list("direction", "status", "n"))  # fmt: skip
+    return _crosstab(groups, list(Direction.values), list(Status.values))
 
 
 def _training(year: int):
     from setu.training.models import Country, Participant
 
-    rows = Participant.objects.filter(programme__starts_on__year=year).values_list("node", "sex")
-    return _crosstab(((node, sex_code(sex)) for node, sex in rows), list(Country.values), list(SEXES))
+    groups = (Participant.objects.filter(programme__starts_on__year=year).values("node", "sex")
+              .annotate(n=Count("id")).values_list("node", "sex", "n"))  # fmt: skip
+    return _crosstab(((node, sex_code(sex), n) for node, sex, n in groups), list(Country.values), list(SEXES))
 
 
 TABLES: tuple[TableSpec, ...] = (

@@ -251,3 +251,16 @@ def test_the_command_publishes_as_a_named_user_and_refuses_others(np_focal_point
     assert (tmp_path / "x.csv").read_text(encoding="utf-8-sig").startswith("yearOfRegistration,Datasource,")
     assert "rows_dropped" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert Publication.objects.count() == 1
+
+
+def test_missing_person_reports_are_counted_by_the_quarter_they_were_reported(np_police_org):
+    from setu.tracing.tests.factories import make_report
+
+    for day in range(1, 13):
+        make_report(organisation=np_police_org, reported_on=dt.date(2025, 2, day))
+    make_report(organisation=np_police_org, reported_on=dt.date(2025, 5, 1))
+    rows, cols, counts = statistics.SPECS["missing"].build(2025)
+    assert rows == ["Q1", "Q2", "Q3", "Q4"] and counts[0][cols.index("open")] == 12
+    assert counts[1][cols.index("open")] == 1 and sum(map(sum, counts)) == 13
+    table = next(t for t in statistics.build_tables(2025) if t["key"] == "missing")
+    assert table["cells"][1][cols.index("open")] is None and table["total"] == 13
