@@ -284,6 +284,8 @@ class Command(BaseCommand):
             return
         if not self._peer(supervisor, nodes, cwd):
             return
+        if not self._publish_statistics(supervisor, nodes, cwd):
+            return
         if options["no_serve"]:
             self._print_logins(nodes)
             return
@@ -359,6 +361,18 @@ class Command(BaseCommand):
                     str(peer.var_dir / f"keyset-{peer.slug}.json"),
                 ):  # fmt: skip
                     return False
+        return True
+
+    def _publish_statistics(self, supervisor: Supervisor, nodes: list[DemoNode], cwd: Path) -> bool:
+        """Each node's analyst publishes this year's bilateral statistics to the other (setu.reports, once per
+        demo database), so the joint page shows both countries once the relays have delivered them."""
+        from django.utils import timezone
+
+        year = str(timezone.localdate().year)
+        for node in nodes:
+            if not self._step(supervisor, node, nodes, cwd, "statistics", "publish", "--year", year,
+                              "--user", f"{node.slug}_analyst", "--if-unpublished"):  # fmt: skip
+                return False
         return True
 
     def _check(self, node: DemoNode, command: str, code: int) -> None:
