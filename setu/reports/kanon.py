@@ -37,7 +37,7 @@ Two tools, both with k = 11 as the CTDC Global Dataset (reference/domain.md §5.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 K = 11
@@ -101,7 +101,7 @@ def _bridges(hidden: set[tuple[int, int]], height: int, width: int) -> set[tuple
         if start in order:
             continue
         order[start] = low[start] = len(order)
-        stack = [(start, None, iter(adjacent[start]))]
+        stack: list[tuple[tuple[str, int], tuple[int, int] | None, Iterator]] = [(start, None, iter(adjacent[start]))]
         while stack:
             vertex, via, edges = stack[-1]
             advanced = False
@@ -125,7 +125,7 @@ def _bridges(hidden: set[tuple[int, int]], height: int, width: int) -> set[tuple
     return found
 
 
-def _cost(grid: list[list[int]], cells: Sequence[tuple[int, int]], hidden: set[tuple[int, int]]) -> tuple:
+def _cost(grid: list[list[int]], cells: Iterable[tuple[int, int]], hidden: set[tuple[int, int]]) -> tuple:
     """Prefer complements that hide no zero (rule 3 needs people to move), then the fewest people, then the
     fewest cells, then interior cells over totals, then the first in reading order (deterministic)."""
     new = [cell for cell in cells if cell not in hidden]
@@ -166,7 +166,7 @@ def _suppress(grid: list[list[int]], k: int) -> tuple[set[tuple[int, int]], int]
         if not bridges:
             return hidden, primary
         r, c = min(bridges)
-        rectangles = [
+        rectangles: list[list[tuple[int, int]]] = [
             [(r, c2), (r2, c), (r2, c2)] for r2 in range(height) for c2 in range(width) if r2 != r and c2 != c
         ]
         hidden.update(min(rectangles, key=lambda cells: _cost(grid, cells, hidden)))
@@ -200,7 +200,7 @@ class RecordReport:
     rows_in: int
     rows_out: int = 0
     rows_dropped: int = 0
-    values_suppressed: dict[str, int] = field(default_factory=dict)  # column -> values set to -99
+    values_suppressed: dict[str, int] = field(default_factory=dict)  # column -> values set to -99 in rows kept
     smallest_group: int = 0  # the smallest group of identical quasi-identifiers in the output
 
 
@@ -213,7 +213,7 @@ def kanonymise_records(
     *,
     quasi_identifiers: Sequence[Sequence[str]],
     k: int = K,
-    linked: dict[str, Sequence[str]] | None = None,
+    linked: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[dict], RecordReport]:
     """Rows (dicts) whose quasi-identifier combinations are each shared by at least k rows.
 
@@ -224,21 +224,28 @@ def kanonymise_records(
     linked = linked or {}
     columns = [column for step in quasi_identifiers for column in step]
     out = [dict(row) for row in rows]
+    given_up: list[set[str]] = [set() for _row in out]  # per row, the quasi-identifiers it gave up
     report = RecordReport(k=k, rows_in=len(out), values_suppressed={column: 0 for column in columns})
     for step in quasi_identifiers:
         groups = _groups(out, columns)
-        small = [row for row in out if groups[tuple(row[column] for column in columns)] < k]
+        small = [i for i, row in enumerate(out) if groups[tuple(row[column] for column in columns)] < k]
         if not small:
             break
-        for row in small:
+        for i in small:
+            row = out[i]
             for column in step:
                 if row[column] != MISSING:
                     row[column] = MISSING
-                    report.values_suppressed[column] += 1
+                    given_up[i].add(column)
                 for other in linked.get(column, ()):
                     row[other] = MISSING
     groups = _groups(out, columns)
-    kept = [row for row in out if groups[tuple(row[column] for column in columns)] >= k]
+    keep = [groups[tuple(row[column] for column in columns)] >= k for row in out]
+    kept = [row for row, kept_row in zip(out, keep, strict=True) if kept_row]
+    # Counted over the rows published: a row left out is reported as left out, not as values given up.
+    for lost, kept_row in zip(given_up, keep, strict=True):
+        for column in lost if kept_row else ():
+            report.values_suppressed[column] += 1
     report.rows_dropped = len(out) - len(kept)
     report.rows_out = len(kept)
     final = _groups(kept, columns)
