@@ -144,7 +144,6 @@ class ListExport:
     rows: Callable[[Any, QueryDict], tuple[Any, list[str]]]  # (the scoped rows, the filters used)
     columns: Callable[[], list[str]]
     row: Callable[[Any], list[Any]]
-    related: tuple[str, ...] = ()  # select_related for a queryset of rows
 
 
 LISTS: dict[str, ListExport] = {
@@ -156,8 +155,7 @@ LISTS: dict[str, ListExport] = {
                                 "interceptions.interception", _interceptions, _interception_columns,
                                 _interception_row),
     "missing": ListExport("missing", gettext_lazy("Missing-person reports"), Permission.TRACING_VIEW,
-                          "tracing.missingreport", _missing, _missing_columns, _missing_row,
-                          related=("person", "organisation", "last_seen_district")),
+                          "tracing.missingreport", _missing, _missing_columns, _missing_row),
 }  # fmt: skip
 
 
@@ -167,9 +165,7 @@ def count(rows: QuerySet | IdResults | Sequence) -> int:
 
 def iterate(export: ListExport, rows: QuerySet | IdResults) -> Iterator[list[Any]]:
     """Every row of the list in its order, `CHUNK` at a time (a queryset streams; ids are fetched by slices)."""
-    if isinstance(rows, QuerySet):
-        if export.related:
-            rows = rows.select_related(*export.related)
+    if isinstance(rows, QuerySet):  # each selector already selects the related rows the columns read
         for item in rows.iterator(chunk_size=CHUNK):
             yield export.row(item)
         return

@@ -1,10 +1,12 @@
 """The annual summary: a fiscal year's counts in the shape of the national report on trafficking in persons
-(Nepal: the NHRC's annual national report; India: the MHA's returns) and the US Department of State's TIP
-report questionnaire: identification and rescue, protection, repatriation, prosecution.
+(Nepal: the NHRC's national TIP report, reference/domain.md §3; India: the MHA's returns) and the US Department
+of State's TIP report questionnaire: identification and rescue, protection, repatriation, prosecution
+(reference/domain.md §9 item 9, "NHRC/TIP-style aggregates").
 
-Fiscal years (reference/domain.md §8): Nepal's runs from 1 Shrawan to the end of Asar in Bikram Sambat
-(mid-July to mid-July); India's from 1 April to 31 March. Counts only, never a name, over the records the
-user's REPORT_VIEW grant reaches (an organisation's, its districts', or the node's).
+Fiscal years: Nepal's runs from 1 Shrawan to the end of Asar in Bikram Sambat, mid-July to mid-July
+(reference/domain.md §6: "a fiscal year ending mid-July"); India's from 1 April to 31 March. Counts only,
+never a name, over the records the user's REPORT_VIEW grant reaches (an organisation's, its districts', or
+the node's).
 """
 
 from __future__ import annotations
