@@ -155,6 +155,8 @@ def missing_reports(rows: int, seed: int, *, messy: bool, today: dt.date) -> tup
         if messy:
             row += [maker.rng.choice(["", "Janajati", "Dalit"]), maker.rng.choice(["RS", "BK", "SM"])]
         out.append(row)
+    if messy:
+        _must_have(header, out)
     return header, out
 
 
@@ -181,7 +183,21 @@ def interceptions(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple
         if messy:
             row.append(f"Na {maker.rng.randrange(1, 9)} Kha {maker.rng.randrange(1000, 9999)}")
         out.append(row)
+    if messy:
+        _must_have(header, out)
     return header, out
+
+
+# Each kind of error at least once, whatever the dice gave: (row index, column, value).
+MUST_HAVE = [(4, "Age", "not known"), (8, "Sex", ""), (12, "Home district", "Sindupalchok"),
+             (16, "Reported by", ""), (20, "Last seen (date)", "2081-13-05"), (24, "Date", "2024-02-30"),
+             (28, "Border point", ""), (32, "Border point", "Birganja"), (36, "Relation", "aama")]  # fmt: skip
+
+
+def _must_have(header: list[str], rows: list[list[object]]) -> None:
+    for index, column, value in MUST_HAVE:
+        if column in header and index < len(rows):
+            rows[index][header.index(column)] = value
 
 
 MAKERS = {"missing_reports": missing_reports, "interceptions": interceptions}
