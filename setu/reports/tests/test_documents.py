@@ -205,3 +205,13 @@ def test_annual_summary_needs_report_view(np_auditor, np_focal_point):
         assert _client(np_auditor).get(reverse(name)).status_code == 404
     assert AuditEvent.objects.filter(actor_id=np_auditor.pk, outcome="denied").count() == 2
     assert _client(np_focal_point).get(reverse("reports:annual_summary"), {"year": "1999"}).status_code == 404
+
+
+def test_annual_summary_on_the_india_node_uses_indias_fiscal_year(np_focal_point, settings):
+    settings.SETU_NODE = "IN"
+    client = _client(np_focal_point)
+    page = client.get(reverse("reports:annual_summary"), {"year": 2024})
+    assert page.status_code == 200
+    assert "2024–25" in page.content.decode() and "2024-04-01" in page.content.decode()
+    text = _text(client.get(reverse("reports:annual_summary_pdf"), {"year": 2024, "lang": "hi"}).content)
+    assert _has(text, "2024–25", "2025-03-31")
