@@ -181,7 +181,7 @@ def suggest_mapping(kind: str, header: list[str], saved: dict[str, str]) -> dict
             continue
         folded = _fold(name)
         for f in fields_of(kind):
-            if f.key not in taken and (folded == _fold(f.key) or folded in f.synonyms):
+            if f.key not in taken and folded in (_fold(f.key), _fold(str(f.label)), *f.synonyms):
                 mapping[name] = f.key
                 taken.add(f.key)
                 break
