@@ -54,11 +54,14 @@ def run(kind: str, rows: int, env: dict[str, str], work: Path) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "setu.imports.samples.generate", "--clean", "--kind", kind, "--rows",
                     str(rows), "--out", str(sheet)], cwd=ROOT, env=env, check=True)  # fmt: skip
-    print(f"generated {rows:,} rows of {kind} in {time.perf_counter() - started:.1f} s ({sheet.stat().st_size:,} bytes)")
+    took = time.perf_counter() - started
+    print(f"generated {rows:,} rows of {kind} in {took:.1f} s ({sheet.stat().st_size:,} bytes)")
     started = time.perf_counter()
     command = [sys.executable, "manage.py", "import", str(sheet), "--kind", kind, "--source", f"Bench {kind}",
                "--user", USERNAME, "--map", "S.N.=-"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    output = work / "import.out"  # a file, not a pipe: the command's report may be long
+    with output.open("w") as stdout:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None  # noqa: S101 - set by Popen
     # The progress bars (tqdm, on stderr) are echoed as they come; their last line gives each phase's time.
     seen = ""
@@ -66,7 +69,8 @@ def run(kind: str, rows: int, env: dict[str, str], work: Path) -> None:
         sys.stderr.write(chunk)
         sys.stderr.flush()
         seen += chunk
-    out, _ = process.communicate()
+    process.wait()
+    out = output.read_text()
     total = time.perf_counter() - started
     print()
     print(out.strip().splitlines()[-1] if out.strip() else "(no output)")

@@ -32,7 +32,7 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, kind: str, header: list[str], initial_mapping: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— choose —")), (kinds.IGNORE, _("Do not import this column"))]
+        choices: list[tuple[str, object]] = [("", _("— choose —")), (kinds.IGNORE, _("Do not import this column"))]
         choices += [(f.key, f"{f.label}{' *' if f.required else ''}") for f in kinds.fields_of(kind)]
         self.columns: list[tuple[str, str]] = []
         for index, name in enumerate(header):

@@ -69,7 +69,7 @@ def _context(run, **extra) -> dict:
 @require_GET
 def run_detail(request: AuthedRequest, public_id):
     run = selectors.run_get_for(request.user, public_id)
-    extra = {}
+    extra: dict[str, object] = {}
     if run.status == RunStatus.UPLOADED:
         extra["mapping_form"] = _mapping_form(run)
     if run.status == RunStatus.CHECKED and not run.problem_count:

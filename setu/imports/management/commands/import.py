@@ -28,6 +28,8 @@ from setu.core.spreadsheet import csv_text
 from setu.imports import kinds, running, services
 from setu.imports.models import ImportRun, Kind, RunStatus
 
+SHOWN = 20  # probable duplicates listed in the terminal; the page lists them all
+
 
 class Command(BaseCommand):
     help = "Import an NGO spreadsheet (CSV or XLSX) of interceptions, missing-person reports or cases."
@@ -117,9 +119,11 @@ class Command(BaseCommand):
         for note in run.notes[:20]:
             self.stdout.write(f"note: {'row ' + str(note['row']) + ', ' if note['row'] else ''}"
                               f"{note['column'] + ': ' if note['column'] else ''}{note['problem']}")  # fmt: skip
-        for duplicate in run.duplicates:
+        for duplicate in run.duplicates[:SHOWN]:
             other = f"row {duplicate['other_row']}" if "other_row" in duplicate else duplicate.get("name", "")
             self.stdout.write(f"probable duplicate: row {duplicate['row']} ~ {other} ({duplicate['probability']:.0%})")
+        if len(run.duplicates) > SHOWN:
+            self.stdout.write(f"… and {len(run.duplicates) - SHOWN} more probable duplicates (see the run's page)")
         for problem in run.report:
             self.stdout.write(f"row {problem['row'] or '-'}, {problem['column'] or '-'}: {problem['problem']}")
         if out is not None:
