@@ -29,8 +29,8 @@ from setu.imports.services import problems_of
 
 log = logging.getLogger(__name__)
 
-CHECK_CHUNK = 500  # rows written and rolled back per transaction in the dry run
-IMPORT_CHUNK = 200  # rows committed together (with the run's record of them) in the import
+CHECK_CHUNK = 100  # rows written and rolled back per transaction in the dry run (a few seconds of lock)
+IMPORT_CHUNK = 100  # rows committed together (with the run's record of them) in the import
 DUPLICATE_THRESHOLD = 0.5  # the chance at which `setu link` and `setu dedupe` call a pair the same person
 Progress = Callable[[int, int], None]
 

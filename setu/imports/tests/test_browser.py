@@ -1,0 +1,48 @@
+"""A shelter manager on a 360 px phone brings in her helpline register: uploads it, chooses the one column
+the page could not guess, reads the dry run's report, imports, and sees what is in. Every page fits the
+phone. (Playwright with Debian's Chromium, as tests/browser.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from setu.accounts.tests.factories import TEST_PASSWORD
+from setu.imports.tests.factories import REPORT_HEADER, csv_bytes, report_row
+from setu.tracing.models import MissingReport
+from tests.browser.conftest import browser, page  # noqa: F401 - the shared browser fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits_the_phone(page) -> None:  # noqa: F811 - `page` is the fixture imported above
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_path):  # noqa: F811
+    sheet = tmp_path / "helpline.csv"
+    sheet.write_bytes(csv_bytes(REPORT_HEADER, [report_row(), report_row("Gita Rai", ne="गीता राई")]))
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "np_shelter")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/imports/")
+    _fits_the_phone(page)
+    page.fill("#id_source", "Helpline register")
+    page.select_option("#id_kind", "missing_reports")
+    page.set_input_files("#id_file", str(sheet))
+    page.click("text=Upload and choose the columns")
+    page.wait_for_url(re.compile(r".*/imports/runs/[0-9a-f-]+/$"))
+    expect(page.locator("h2").first).to_contain_text("Choose what each column holds")
+    _fits_the_phone(page)
+    page.select_option("label:has-text('District') + select, select[name=column_5]", "last_seen_district")
+    page.click("text=Save the columns and run the dry run")
+    expect(page.locator("body")).to_contain_text("No problem found")
+    _fits_the_phone(page)
+    page.click("text=Import 2 rows")
+    expect(page.locator("body")).to_contain_text("2 rows imported")
+    _fits_the_phone(page)
+    assert MissingReport.objects.count() == 2
