@@ -106,7 +106,10 @@ def main() -> None:
         env = node_env(fresh_database(args.database, var_dir, name), var_dir, node=node)
         try:
             seed(kind, counts[kind], env, var_dir)
-            results += measure(kind, env, args)
+            measured = measure(kind, env, args)
+            for timing in measured:  # as soon as a node is done: the other node's seeding takes long
+                print(timing.line(), flush=True)
+            results += measured
         finally:
             if not args.keep:
                 drop_database(args.database, name)
