@@ -37,6 +37,7 @@ def joint(request: AuthedRequest) -> HttpResponse:
     context = {
         "year": year, "years": statistics.years_for(request.user), "mine": mine, "other": other,
         "tables": statistics.joint_tables(mine, other), "k": statistics.K,
+        "suppressed": statistics.suppressed_count(list(mine.tables.values())),
         "history": statistics.publication_list_for(request.user).filter(year=year)[:5],
         "may_export": policy.grants(request.user, Permission.STATISTICS_EXPORT).node_wide,
     }  # fmt: skip

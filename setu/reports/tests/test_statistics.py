@@ -181,6 +181,7 @@ def test_the_joint_page_shows_both_countries_and_marks_suppressed_cells(np_focal
     repatriations = next(t for t in response.context["tables"] if t["key"] == "repatriations")
     assert repatriations["other"]["rows"][0]["cells"] == [None, 20]
     assert response.context["other"].node == "IN" and response.context["mine"].published_at is None
+    assert f"{response.context['suppressed']} figures of this country" in page and response.context["suppressed"] > 1
     # This node's side: the small cell of two women is a mark, and its count is nowhere in the context.
     survivors = next(t for t in response.context["tables"] if t["key"] == "survivors")
     row = next(r for r in survivors["mine"]["rows"] if r["label"] == "30–38")
