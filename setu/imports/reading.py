@@ -46,7 +46,10 @@ class Table:
 def _decode(data: bytes) -> tuple[str, str]:
     """The text and the name of the encoding it was read in."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), _("UTF-8 (with byte-order mark)")
+        try:
+            return data[3:].decode("utf-8"), _("UTF-8 (with byte-order mark)")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(_("The file says it is UTF-8 but is not; save it again as CSV UTF-8.")) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), _("UTF-16")

@@ -151,8 +151,8 @@ def run_check(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
     require_run(actor, run)
     with transaction.atomic():
         _editable(_locked(run))
-        run.status, run.done_rows = RunStatus.CHECKING, 0
-        run.save(update_fields=["status", "done_rows", "updated_at"])
+        run.status, run.done_rows, run.stop_reason = RunStatus.CHECKING, 0, ""
+        run.save(update_fields=["status", "done_rows", "stop_reason", "updated_at"])
         audit_record(actor=actor, action="import.check", obj=run, organisation=run.organisation, fields=["status"])
         if enqueue:
             transaction.on_commit(lambda: tasks.check_run.enqueue(run.pk, actor.pk))

@@ -38,6 +38,7 @@ def test_semicolon_sheets_are_read():
     ("data", "name", "says"),
     [
         (b"", "s.csv", "empty"),
+        (b"\xef\xbb\xbfName\n\xff\xfe\xfa\n", "s.csv", "says it is UTF-8"),
         (b"PK\x03\x04garbage", "s.xlsx", "cannot be opened"),
         (b"\xd0\xcf\x11\xe0old", "s.xls", "Old Excel files"),
         (b"\x00\x01\x02\x03binary\x00\xff", "s.csv", r"not a text \(CSV\) file"),
