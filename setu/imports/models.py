@@ -50,7 +50,7 @@ class RunStatus(models.TextChoices):
 class ImportRun(PublicIdModel):
     """One file brought in. `report` holds the dry run's problems ({row, column, problem}) and notes;
     `duplicates` the rows that may be people already on the node or earlier rows of the same file;
-    `created` one entry per row written ({row, number, person}), so what is in is always on record;
+    ImportedRow one row per sheet row written (row → record number), so what is in is always on record;
     `next_row` is where an import continues after a stop (rows are written in chunks, each chunk with its
     progress in one transaction: see docs/imports.md)."""
 
@@ -74,7 +74,6 @@ class ImportRun(PublicIdModel):
     report = models.JSONField(default=list, blank=True)
     notes = models.JSONField(default=list, blank=True)
     duplicates = models.JSONField(default=list, blank=True)
-    created = models.JSONField(default=list, blank=True)
     skipped = models.JSONField(default=list, blank=True)
     stop_reason = models.TextField(blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -93,5 +92,32 @@ class ImportRun(PublicIdModel):
         return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
 
     @property
+    def created(self) -> list[dict[str, object]]:
+        """What is in: {row, number, person} per sheet row written, in sheet order."""
+        return [{"row": row, "number": number, "person": str(person or "")}
+                for row, number, person in self.imported.values_list("row", "number", "person")]  # fmt: skip
+
+    @property
+    def created_count(self) -> int:
+        return self.imported.count()
+
+    @property
     def busy(self) -> bool:
         return self.status in (RunStatus.CHECKING, RunStatus.IMPORTING)
+
+
+class ImportedRow(models.Model):
+    """One sheet row that is in: written in the same transaction as the records it became (a table, not a
+    list on the run, so that recording a chunk costs the same at row 100 as at row 50,000)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="imported")
+    row = models.PositiveIntegerField()  # the spreadsheet's row number (the header is row 1)
+    number = models.CharField(max_length=32)  # the record it became: interception, report or case number
+    person = models.UUIDField(null=True, blank=True)  # her person record's public id
+
+    class Meta:
+        ordering = ["row"]
+        constraints = [models.UniqueConstraint(fields=["run", "row"], name="imports_row_once_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.row} → {self.number}"

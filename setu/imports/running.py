@@ -23,7 +23,7 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.imports import cells, kinds
-from setu.imports.models import ImportRun, RunStatus
+from setu.imports.models import ImportedRow, ImportRun, RunStatus
 from setu.imports.reading import UnreadableFileError, read_table
 from setu.imports.services import problems_of
 
@@ -208,10 +208,13 @@ def import_(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Impo
                     if read.problems:
                         raise ValidationError(read.problems[0]["problem"])
                     with transaction.atomic():
-                        created.append({"row": number, **write(ctx, read.values)})
-                run.created, run.skipped = run.created + created, run.skipped + skipped
+                        written = write(ctx, read.values)
+                        created.append(ImportedRow(run=run, row=number, number=written["number"],
+                                                   person=written["person"] or None))  # fmt: skip
+                ImportedRow.objects.bulk_create(created)
+                run.skipped = run.skipped + skipped
                 run.next_row = run.done_rows = end
-                run.save(update_fields=["created", "skipped", "next_row", "done_rows", "updated_at"])
+                run.save(update_fields=["skipped", "next_row", "done_rows", "updated_at"])
         except (ValidationError, policy.NotFoundOrForbidden) as exc:
             run.refresh_from_db()
             messages = problems_of(exc, ctx.kind, number, run.mapping) if isinstance(exc, ValidationError) else [
@@ -222,7 +225,7 @@ def import_(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Impo
         run.status, run.finished_at, run.content = RunStatus.DONE, timezone.now(), b""
         run.save(update_fields=["status", "finished_at", "content", "updated_at"])
         audit_record(actor=actor, action="import.done", obj=run, organisation=run.organisation,
-                     fields=["created", "skipped"])  # fmt: skip
+                     fields=["imported", "skipped"])  # fmt: skip
     return run
 
 

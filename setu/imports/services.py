@@ -5,7 +5,7 @@ organisation's own runs: the same audited 404 for missing and forbidden) and aud
 How an import keeps "nothing half-imported" (docs/imports.md): the dry run writes every row through the apps'
 own services and rolls all of it back, so the report lists exactly what the services would refuse. The
 import starts only from a dry run of the same file and mapping with no problem, and writes the rows in
-chunks; each chunk commits together with the run's record of what is in (`created`, `next_row`). A row is
+chunks; each chunk commits together with the run's record of what is in (ImportedRow, `next_row`). A row is
 never half in; if a chunk is refused (the node changed since the dry run) none of that chunk is in, the run
 stops with the row and the reason, and `run_resume` continues from there, never writing a row twice.
 """
@@ -198,7 +198,7 @@ def run_resume(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
 
 
 def run_discard(*, actor, run: ImportRun) -> ImportRun:
-    """Drop a run that is not imported (its file is emptied). Rows already in stay, on record in `created`."""
+    """Drop a run that is not imported (its file is emptied). Rows already in stay, on record as ImportedRow."""
     require_run(actor, run)
     with transaction.atomic():
         if _locked(run).busy or run.status in (RunStatus.DONE, RunStatus.DISCARDED):

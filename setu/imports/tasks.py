@@ -40,7 +40,7 @@ def import_run(run_id: int, actor_id: int) -> dict[str, int]:
         _fail(run, RunStatus.STOPPED, _("The import failed unexpectedly. The rows on record are in; resume to "
                                         "continue from the first row that is not."))  # fmt: skip
         raise
-    return {"created": len(run.created), "skipped": len(run.skipped)}
+    return {"created": run.created_count, "skipped": len(run.skipped)}
 
 
 def _fail(run: ImportRun, status: str, reason: str) -> None:

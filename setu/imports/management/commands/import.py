@@ -112,7 +112,7 @@ class Command(BaseCommand):
         if run.status != RunStatus.DONE:
             raise CommandError(f"{run.stop_reason} Resume with: setu import --resume {run.public_id} "
                                f"--user {actor.username}", returncode=1)  # fmt: skip
-        self.stdout.write(f"imported {len(run.created)} rows" + (f", skipped {len(run.skipped)} probable "
+        self.stdout.write(f"imported {run.created_count} rows" + (f", skipped {len(run.skipped)} probable "
                                                                   "duplicates" if run.skipped else ""))  # fmt: skip
 
     def _report(self, run: ImportRun, out: Path | None) -> None:
