@@ -4,8 +4,11 @@ through setu.imports.services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import PublicIdModel
@@ -45,6 +48,10 @@ class RunStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped: resume to continue")
     DONE = "done", _("Imported")
     DISCARDED = "discarded", _("Discarded")
+
+
+# A busy run whose row has not moved for this long lost its worker (a restart, a crash): it may be resumed.
+STALE_AFTER = dt.timedelta(minutes=10)
 
 
 class ImportRun(PublicIdModel):
@@ -104,6 +111,11 @@ class ImportRun(PublicIdModel):
     @property
     def busy(self) -> bool:
         return self.status in (RunStatus.CHECKING, RunStatus.IMPORTING)
+
+    @property
+    def stale(self) -> bool:
+        """Importing, but no chunk committed for STALE_AFTER: its worker is gone; the chunk it was on is not in."""
+        return self.status == RunStatus.IMPORTING and self.updated_at < timezone.now() - STALE_AFTER
 
 
 class ImportedRow(models.Model):

@@ -182,12 +182,13 @@ def run_import(*, actor, run: ImportRun, skip_duplicates: bool = False, enqueue:
 
 
 def run_resume(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
-    """Continue a stopped import from the first row not in (the rows already in are never written again)."""
+    """Continue a stopped import from the first row not in (the rows already in are never written again); or one
+    whose worker was lost (no chunk committed for STALE_AFTER: the chunk it was on never committed)."""
     from setu.imports import tasks
 
     require_run(actor, run)
     with transaction.atomic():
-        if _locked(run).status != RunStatus.STOPPED:
+        if _locked(run).status != RunStatus.STOPPED and not run.stale:
             raise ValidationError(_("Only a stopped import can be resumed."))
         run.status, run.stop_reason = RunStatus.IMPORTING, ""
         run.save(update_fields=["status", "stop_reason", "updated_at"])

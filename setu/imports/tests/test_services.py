@@ -3,8 +3,11 @@ commit with their record, a refused chunk rolled back whole, resumable)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from setu.accounts.policy import NotFoundOrForbidden
 from setu.audit.models import AuditEvent
@@ -139,3 +142,22 @@ def test_a_caseworker_may_not_import(np_caseworker, np_shelter, commit):
     with pytest.raises(NotFoundOrForbidden), commit(execute=True):
         services.run_check(actor=np_caseworker, run=run)
     assert ImportRun.objects.get().status == RunStatus.UPLOADED
+
+
+def test_an_import_whose_worker_was_lost_can_be_resumed(np_shelter, commit):
+    run = _run(np_shelter, [report_row(seen="2024-05-02")])
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    services.run_import(actor=np_shelter, run=run, enqueue=False)  # the worker never picks it up
+    with pytest.raises(ValidationError):
+        services.run_resume(actor=np_shelter, run=run, enqueue=False)  # still fresh: maybe working
+    from setu.imports.models import STALE_AFTER
+
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
+    run.refresh_from_db()
+    assert run.stale
+    with commit(execute=True):
+        services.run_resume(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and MissingReport.objects.count() == 1
