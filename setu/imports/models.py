@@ -114,8 +114,8 @@ class ImportRun(PublicIdModel):
 
     @property
     def stale(self) -> bool:
-        """Importing, but no chunk committed for STALE_AFTER: its worker is gone; the chunk it was on is not in."""
-        return self.status == RunStatus.IMPORTING and self.updated_at < timezone.now() - STALE_AFTER
+        """Busy, but no chunk done for STALE_AFTER: its worker is gone (a chunk it was on never committed)."""
+        return self.busy and self.updated_at < timezone.now() - STALE_AFTER
 
 
 class ImportedRow(models.Model):

@@ -121,7 +121,8 @@ def _locked(run: ImportRun) -> ImportRun:
 
 
 def _editable(run: ImportRun) -> None:
-    if run.status not in (RunStatus.UPLOADED, RunStatus.CHECKED):
+    lost_check = run.status == RunStatus.CHECKING and run.stale  # its worker is gone: check again
+    if run.status not in (RunStatus.UPLOADED, RunStatus.CHECKED) and not lost_check:
         raise ValidationError(_("This run can no longer be changed (it is %(status)s).")
                               % {"status": run.get_status_display()})  # fmt: skip
 
@@ -188,7 +189,7 @@ def run_resume(*, actor, run: ImportRun, enqueue: bool = True) -> ImportRun:
 
     require_run(actor, run)
     with transaction.atomic():
-        if _locked(run).status != RunStatus.STOPPED and not run.stale:
+        if _locked(run).status != RunStatus.STOPPED and not (run.status == RunStatus.IMPORTING and run.stale):
             raise ValidationError(_("Only a stopped import can be resumed."))
         run.status, run.stop_reason = RunStatus.IMPORTING, ""
         run.save(update_fields=["status", "stop_reason", "updated_at"])
@@ -202,7 +203,7 @@ def run_discard(*, actor, run: ImportRun) -> ImportRun:
     """Drop a run that is not imported (its file is emptied). Rows already in stay, on record as ImportedRow."""
     require_run(actor, run)
     with transaction.atomic():
-        if _locked(run).busy or run.status in (RunStatus.DONE, RunStatus.DISCARDED):
+        if (_locked(run).busy and not run.stale) or run.status in (RunStatus.DONE, RunStatus.DISCARDED):
             raise ValidationError(_("This run can no longer be discarded."))
         run.status, run.content, run.finished_at = RunStatus.DISCARDED, b"", timezone.now()
         run.save(update_fields=["status", "content", "finished_at", "updated_at"])

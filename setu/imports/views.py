@@ -70,8 +70,8 @@ def _context(run, **extra) -> dict:
 def run_detail(request: AuthedRequest, public_id):
     run = selectors.run_get_for(request.user, public_id)
     extra: dict[str, object] = {}
-    if run.status == RunStatus.UPLOADED:
-        extra["mapping_form"] = _mapping_form(run)
+    if run.status == RunStatus.UPLOADED or (run.status == RunStatus.CHECKING and run.stale):
+        extra["mapping_form"] = _mapping_form(run)  # a lost dry run is started again from the columns
     if run.status == RunStatus.CHECKED and not run.problem_count:
         extra["confirm_form"] = ConfirmForm()
     return render(request, "imports/run.html", _context(run, **extra))

@@ -161,3 +161,17 @@ def test_an_import_whose_worker_was_lost_can_be_resumed(np_shelter, commit):
         services.run_resume(actor=np_shelter, run=run)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and MissingReport.objects.count() == 1
+
+
+def test_a_lost_dry_run_can_be_started_again(np_shelter, commit):
+    run = _run(np_shelter, [report_row(seen="2024-05-02")])
+    services.run_check(actor=np_shelter, run=run, enqueue=False)  # the worker never picks it up
+    with pytest.raises(ValidationError):
+        services.run_check(actor=np_shelter, run=run, enqueue=False)
+    from setu.imports.models import STALE_AFTER
+
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED and run.report == []
