@@ -13,6 +13,7 @@ from setu.imports.services import MAX_UPLOAD
 
 class UploadForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=120,
+                             widget=forms.TextInput(attrs={"list": "import-sources", "autocomplete": "off"}),
                              help_text=_("The register or sheet it comes from, e.g. “Helpline register 2080”. Its "
                                          "column choices are remembered for the next file."))  # fmt: skip
     kind = forms.ChoiceField(label=_("The sheet holds"), choices=Kind.choices)
