@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -149,6 +150,40 @@ def percentile_90(values: list[float]) -> float | None:
     return round(ordered[math.ceil(0.9 * len(ordered)) - 1], 1)
 
 
+@dataclass(frozen=True)
+class Durations:
+    count: int
+    median: float
+    p90: float
+
+
+def stage_durations(records: QuerySet[StageRecord]) -> dict[str, Durations]:
+    """Per stage: how many of `records` (stages left), and the median and 90th percentile of their days, as
+    `median` and `percentile_90` compute them, but ranked by the database: only the middle and the 90th
+    percentile rows of each stage come back, not every duration (100,000 cases have some 600,000 stage
+    records). The middle ranks r of n rows are those with n <= 2r <= n + 2 (one when n is odd, two when it is
+    even); the nearest rank of the 90th percentile is the r with 10(r - 1) < 9n <= 10r."""
+    days = DaysBetween(F("left_at"), F("entered_at"))
+    ranked = records.annotate(
+        days=days,
+        rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[days.asc(), F("pk").asc()]),
+        n=Window(Count("pk"), partition_by=[F("stage")]),
+    )
+    # In whole numbers (integer division on both databases): the middle ranks are (n + 1) div 2 and
+    # (n + 2) div 2, the 90th percentile's is (9n + 9) div 10, that is ceil(0.9 n).
+    middle = Q(rank=(F("n") + 1) / 2) | Q(rank=(F("n") + 2) / 2)
+    ninetieth = Q(rank=(F("n") * 9 + 9) / 10)
+    found: dict[str, dict] = {}
+    for stage, rank, n, value in ranked.filter(middle | ninetieth).values_list("stage", "rank", "n", "days"):
+        row = found.setdefault(stage, {"n": n, "middle": [], "p90": 0.0})
+        if n <= 2 * rank <= n + 2:
+            row["middle"].append(value)
+        if 10 * (rank - 1) < 9 * n <= 10 * rank:
+            row["p90"] = value
+    return {stage: Durations(row["n"], round(sum(row["middle"]) / len(row["middle"]), 1), round(row["p90"], 1))
+            for stage, row in found.items()}  # fmt: skip
+
+
 def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
@@ -207,10 +242,8 @@ def sop_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
     }
     records = _stage_records(user, filters)
-    durations: dict[str, list[float]] = defaultdict(list)
     done = records.filter(left_at__gte=bounds[0], left_at__lt=bounds[-1])
-    for stage, days in done.annotate(days=DaysBetween(F("left_at"), F("entered_at"))).values_list("stage", "days"):
-        durations[stage].append(days)
+    durations = stage_durations(done)
     # Statutory clocks that ran out in the period (and by now): missed when the stage was left after its
     # deadline, or is not left yet.
     statutory = {
@@ -227,7 +260,7 @@ def sop_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
 
     stage_h, open_h = _("Stage"), _("Open cases")
     open_rows = [(key, label, open_by_stage[key]) for key, label in stages if key in open_by_stage]
-    timed = [(key, label, durations[key]) for key, label in stages if durations.get(key)]
+    timed = [(key, label, durations[key]) for key, label in stages if key in durations]
     clocks = [(key, label, statutory[key]) for key, label in stages if key in statutory]
     return Dashboard(
         key="sop", title=str(SECTIONS["sop"].title), filters=filters,
@@ -235,7 +268,7 @@ def sop_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
             (open_h, open_total),
             (_("Open cases past their stage's deadline"), late_total),
             (_("Overdue (%)"), percent(late_total, open_total)),
-            (_("Stages completed in the period"), sum(len(v) for v in durations.values())),
+            (_("Stages completed in the period"), sum(d.count for d in durations.values())),
             (_("Statutory deadlines due in the period"), clocks_total),
             (_("Statutory deadlines missed"), missed_total),
         ],
@@ -248,8 +281,8 @@ def sop_dashboard(user, filters: Filters, now: dt.datetime) -> Dashboard:
                         [[label, r["n"], r["late"], percent(r["late"], r["n"])] for _k, label, r in open_rows]),
             _bars_table("durations", _("Days per stage (median)"),
                         [stage_h, _("Stages completed"), _("Median (days)"), _("90th percentile (days)")],
-                        [Item(k, label, median(v) or 0) for k, label, v in timed],
-                        [[label, len(v), median(v), percentile_90(v)] for _k, label, v in timed]),
+                        [Item(k, label, d.median) for k, label, d in timed],
+                        [[label, d.count, d.median, d.p90] for _k, label, d in timed]),
             _bars_table("statutory", _("Statutory deadlines missed by stage"),
                         [stage_h, _("Deadlines due"), _("Missed"), _("Missed (%)")],
                         [Item(k, label, r["missed"]) for k, label, r in clocks],

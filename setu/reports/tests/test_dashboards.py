@@ -294,3 +294,19 @@ def test_the_matrix_rows_hold_for_every_role(row, np_transit_home):
         else:
             assert response.status_code == 404, role
             assert AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count() == denied + 1
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 10, 11, 30, 37])
+def test_the_database_ranks_the_same_median_and_90th_percentile_as_python(count, np_caseworker, morang):
+    case = open_case(np_caseworker, district=morang)
+    values = [((n * 7) % count) + n / 100 for n in range(count)]  # shuffled, each different
+    start = _at(2026, 1, 1)
+    StageRecord.objects.bulk_create(
+        StageRecord(case=case, stage="adult_care", entered_at=start, left_at=start + dt.timedelta(days=v))
+        for v in values
+    )
+    found = dashboards.stage_durations(StageRecord.objects.filter(stage="adult_care"))["adult_care"]
+    # The same up to the display's rounding (the database's day arithmetic is in floating point).
+    assert found.count == count
+    assert found.median == pytest.approx(dashboards.median(values), abs=0.06)
+    assert found.p90 == pytest.approx(dashboards.percentile_90(values), abs=0.06)
