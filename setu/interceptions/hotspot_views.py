@@ -128,10 +128,7 @@ def hotspot_page(request: AuthedRequest) -> HttpResponse:
             export = hotspots.hotspots_export(actor=request.user, filters=filters, tables=request.GET.getlist("table"))
         except ValidationError as exc:
             return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return export.response()
     result = hotspots.hotspots_for(request.user, filters)
     hotspots.hotspots_read_audit(request.user, result)
     query = request.GET.copy()

@@ -34,10 +34,7 @@ def _download(request: AuthedRequest, form: DashboardFilterForm, keys: list[str]
                                              tables=request.GET.getlist("table"), labels=form.labels())  # fmt: skip
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export.response()
 
 
 @require_GET
