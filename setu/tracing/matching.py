@@ -20,8 +20,11 @@ selectors.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
@@ -294,9 +297,26 @@ def propose_for_person(person: Person) -> int:
     return count
 
 
+_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("setu_matching_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within it, a save proposes nothing at commit: for a bulk writer (an import of thousands of rows), where
+    a candidate search per row would cost more than the row itself. Nothing is lost: the persons it saved are
+    never indexed, and `sweep` (the scheduled task, or one enqueued by the writer) proposes for them."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def after_commit(function, *args) -> None:
-    """Run a proposal once the caller's transaction commits. A failure is logged, never raised: the record
-    is saved whatever happens here, and `sweep` proposes again for what changed."""
+    """Run a proposal once the caller's transaction commits (unless `deferred`). A failure is logged, never
+    raised: the record is saved whatever happens here, and `sweep` proposes again for what changed."""
+    if _deferred.get():
+        return
 
     def run() -> None:
         try:

@@ -4,6 +4,7 @@ commit with their record, a refused chunk rolled back whole, resumable)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from setu.people.models import Person
 from setu.tracing.models import MissingReport
 
 pytestmark = pytest.mark.django_db
+PER_ROW_QUERIES = 52  # a missing-person report row, measured (the services' own queries, the audit chain)
 
 
 @pytest.fixture
@@ -175,3 +177,46 @@ def test_a_lost_dry_run_can_be_started_again(np_shelter, commit):
         services.run_check(actor=np_shelter, run=run)
     run.refresh_from_db()
     assert run.status == RunStatus.CHECKED and run.report == []
+
+
+def test_the_import_defers_matching_to_the_sweep(np_shelter, commit, monkeypatch):
+    """No candidate search per row: the persons are left for the matching sweep, enqueued once at the end."""
+    from setu.tracing import matching
+    from setu.tracing import tasks as tracing_tasks
+    from setu.tracing.models import MatchProfile
+
+    proposed, sweeps = [], []
+    monkeypatch.setattr(matching, "propose_for_report", lambda report: proposed.append(report.pk))
+    monkeypatch.setattr(tracing_tasks, "sweep_matching", SimpleNamespace(enqueue=lambda: sweeps.append(1)))
+    run = _run(np_shelter, [report_row(), report_row("Gita Rai", ne="गीता राई", seen="2024-05-02")])
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and proposed == [] and sweeps == [1]
+    monkeypatch.undo()
+    persons = set(MissingReport.objects.values_list("person_id", flat=True))
+    assert persons and not MatchProfile.objects.filter(person_id__in=persons).exists()
+    matching.sweep()  # what the enqueued task runs: every imported person is indexed and matched
+    assert set(MatchProfile.objects.filter(person_id__in=persons).values_list("person_id", flat=True)) == persons
+
+
+def test_the_queries_of_a_row_do_not_grow_with_the_sheet(np_shelter, commit):
+    """Each row costs the same few queries, however many rows came before it (no scan of what is in)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (5, 15):
+        rows = [report_row(f"Sita Tamang {i}", ne="सीता तामाङ", age=str(10 + i)) for i in range(size)]
+        run = _run(np_shelter, rows, filename=f"register-{size}.csv")
+        with commit(execute=True):
+            services.run_check(actor=np_shelter, run=run)
+        run.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            running.import_(run, np_shelter)
+        assert run.status == RunStatus.DONE
+        counts.append(len(queries))
+    per_row = (counts[1] - counts[0]) / 10
+    assert per_row <= PER_ROW_QUERIES, counts
