@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +20,33 @@ from setu.core import context
 def _clean(text: str, limit: int) -> str:
     # ASVS 16.4.1: no control characters (log injection) in what is logged.
     return "".join(ch for ch in str(text) if ch.isprintable())[:limit]
+
+
+class _Batch:
+    head: AuditHead | None = None
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("setu_audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Append the events of many writes (an import's chunk of rows) with the chain's head locked and read once
+    and written once at the end, instead of once per event: the same events, the same chain (each event still
+    links to the one before it). Enter it inside the transaction that holds the writes; if anything raises in
+    it, the head is not written and that transaction must roll back (so a caller must not catch an error of a
+    write inside it and go on to commit: events rolled back to a savepoint would leave the chain pointing at
+    events that are not there)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch() must be entered inside a transaction")
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+        if batch.head is not None:
+            batch.head.save(update_fields=["seq", "hash"])
+    finally:
+        _batch.reset(token)
 
 
 def audit_record(
@@ -42,33 +71,46 @@ def audit_record(
 
         organisation = primary_organisation(user)
     ctx = context.current()
+    username = user.username if user else actor_username
+    batch = _batch.get()
+    if batch is not None:
+        if batch.head is None:
+            batch.head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        return _append(batch.head, user, username, organisation, ctx, action, outcome, object_type, object_id, fields)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        values: dict[str, Any] = {
-            "seq": head.seq + 1,
-            "occurred_at": timezone.now().isoformat(),
-            "node": settings.SETU_NODE,
-            "actor_id": user.pk if user else None,
-            "actor_username": _clean(user.username if user else actor_username, 150),
-            "organisation_id": organisation.pk if organisation else None,
-            "organisation_name": _clean(organisation.name_en if organisation else "", 200),
-            "action": _clean(action, 64),
-            "outcome": outcome,
-            "object_type": _clean(object_type, 64),
-            "object_id": _clean(object_id, 64),
-            "fields": sorted({_clean(f, 64) for f in fields}),
-            "request_id": _clean(ctx.request_id, 64),
-            "ip_address": _clean(ctx.ip_address, 45),
-        }
-        digest = chain.link(head.hash, values)
-        event = AuditEvent.objects.create(
-            **{**values, "occurred_at": datetime.fromisoformat(values["occurred_at"])},
-            prev_hash=head.hash,
-            hash=digest,
-        )
-        head.seq = values["seq"]
-        head.hash = digest
+        event = _append(head, user, username, organisation, ctx, action, outcome, object_type, object_id, fields)
         head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def _append(head: AuditHead, user, username: str, organisation, ctx, action: str, outcome: str,
+            object_type: str, object_id: str, fields: Iterable[str]) -> AuditEvent:  # fmt: skip
+    """Write the event after `head` and move `head` (in memory) to it; the caller saves the head."""
+    values: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "occurred_at": timezone.now().isoformat(),
+        "node": settings.SETU_NODE,
+        "actor_id": user.pk if user else None,
+        "actor_username": _clean(username, 150),
+        "organisation_id": organisation.pk if organisation else None,
+        "organisation_name": _clean(organisation.name_en if organisation else "", 200),
+        "action": _clean(action, 64),
+        "outcome": outcome,
+        "object_type": _clean(object_type, 64),
+        "object_id": _clean(object_id, 64),
+        "fields": sorted({_clean(f, 64) for f in fields}),
+        "request_id": _clean(ctx.request_id, 64),
+        "ip_address": _clean(ctx.ip_address, 45),
+    }
+    digest = chain.link(head.hash, values)
+    event = AuditEvent.objects.create(
+        **{**values, "occurred_at": datetime.fromisoformat(values["occurred_at"])},
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    head.seq = values["seq"]
+    head.hash = digest
     return event
 
 

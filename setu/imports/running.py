@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
-from setu.audit.services import audit_record
+from setu.audit.services import audit_batch, audit_record
 from setu.imports import cells, kinds
 from setu.imports.models import ImportedRow, ImportRun, RunStatus
 from setu.imports.reading import UnreadableFileError, read_table
@@ -83,7 +83,8 @@ def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Import
     total = len(table.rows)
     for start in range(0, total, CHECK_CHUNK):
         try:
-            with transaction.atomic():
+            # audit_batch: the chain's head is read and locked once per chunk, not once per event (all rolled back)
+            with transaction.atomic(), audit_batch():
                 for index in range(start, min(start + CHECK_CHUNK, total)):
                     row, number = table.rows[index], index + 2
                     if not row:
@@ -212,7 +213,9 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
         start, end = run.next_row, min(run.next_row + IMPORT_CHUNK, total)
         number = start + 2
         try:
-            with transaction.atomic():
+            # One transaction per chunk, its events appended with the chain's head locked once (audit_batch): a
+            # row refused raises out of it, so the chunk is rolled back whole, its events with it.
+            with transaction.atomic(), audit_batch():
                 created, skipped = [], []
                 for index in range(start, end):
                     row, number = table.rows[index], index + 2
@@ -224,10 +227,9 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
                     read = kinds.read_row(ctx, number, table.header, run.mapping, row)
                     if read.problems:
                         raise ValidationError(read.problems[0]["problem"])
-                    with transaction.atomic():
-                        written = write(ctx, read.values)
-                        created.append(ImportedRow(run=run, row=number, number=written["number"],
-                                                   person=written["person"] or None))  # fmt: skip
+                    written = write(ctx, read.values)
+                    created.append(ImportedRow(run=run, row=number, number=written["number"],
+                                               person=written["person"] or None))  # fmt: skip
                 ImportedRow.objects.bulk_create(created)
                 run.skipped = run.skipped + skipped
                 run.next_row = run.done_rows = end

@@ -77,3 +77,28 @@ def test_setu_audit_verify_detects_a_deleted_row(np_caseworker):
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = 4")  # noqa: S608
     breaks = audit_verify()
     assert breaks and "removed" in breaks[-1].reason
+
+
+@pytest.mark.django_db
+def test_a_batch_appends_the_same_chain_with_the_head_written_once(np_caseworker):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from setu.audit.services import audit_batch
+
+    before = audit_record(actor=np_caseworker, action="person.view", object_type="people.person", object_id="a")
+    with transaction.atomic(), audit_batch(), CaptureQueriesContext(connection) as queries:
+        events = [audit_record(actor=np_caseworker, action="person.create", object_type="people.person",
+                               object_id=str(i)) for i in range(5)]  # fmt: skip
+    assert len(queries) <= 5 + 3  # an insert per event; the head read once and written once (and the savepoint)
+    assert [e.seq for e in events] == list(range(before.seq + 1, before.seq + 6))
+    assert events[0].prev_hash == before.hash
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert AuditHead.objects.get().seq == events[-1].seq and AuditHead.objects.get().hash == events[-1].hash
+    with pytest.raises(ValueError), transaction.atomic(), audit_batch():  # a refused batch leaves nothing
+        audit_record(actor=np_caseworker, action="person.create", object_type="people.person", object_id="x")
+        raise ValueError
+    assert AuditHead.objects.get().seq == events[-1].seq
+    after = audit_record(actor=np_caseworker, action="person.view", object_type="people.person", object_id="a")
+    assert after.prev_hash == events[-1].hash
+    assert audit_verify() == []
