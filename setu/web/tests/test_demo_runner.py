@@ -208,7 +208,7 @@ def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir
     np_port, in_port = free_port(), free_port()
     demo = Demo(seeded_var_dir, "--np-port", str(np_port), "--in-port", str(in_port), "--web-workers", "1")
     try:
-        demo.wait_for("Setu demo is ready", timeout=45)
+        demo.wait_for("Setu demo is ready", timeout=180)
         children = demo.children()
         assert set(children) == {
             "np-web", "np-worker", "np-scheduler", "np-relay", "in-web", "in-worker", "in-scheduler", "in-relay",
@@ -243,7 +243,7 @@ def test_demo_serves_both_nodes_and_stops_every_process_on_ctrl_c(seeded_var_dir
 def test_when_one_process_dies_the_demo_stops_the_rest_and_fails_naming_it(seeded_var_dir):
     demo = Demo(seeded_var_dir, "--np-port", str(free_port()), "--in-port", str(free_port()), "--web-workers", "1")
     try:
-        demo.wait_for("Setu demo is ready", timeout=45)
+        demo.wait_for("Setu demo is ready", timeout=180)
         children = demo.children()
         os.killpg(children["in-worker"], signal.SIGKILL)
         code = demo.finish(timeout=30)
