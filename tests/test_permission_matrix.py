@@ -37,6 +37,7 @@ from setu.exchange.envelope import new_message_id
 from setu.exchange.keys import NodeKeys
 from setu.exchange.models import OutboxMessage, Peer, PeerKey
 from setu.exchange.services import peer_add
+from setu.imports.tests.matrix import ENDPOINTS as IMPORT_ENDPOINTS
 from setu.interceptions.tests.matrix import out_of_scope_alert, out_of_scope_interception
 from setu.legal.tests.matrix import ENDPOINTS as LEGAL_ENDPOINTS
 from setu.mla.tests.matrix import ENDPOINTS as MLA_ENDPOINTS
@@ -44,6 +45,9 @@ from setu.people.models import Photo
 from setu.people.tests.factories import PersonFactory
 from setu.people.tests.images import jpeg_with_gps
 from setu.prevention.tests.matrix import out_of_scope_activity, out_of_scope_vigilance_report
+from setu.reports.tests.matrix_dashboards import ENDPOINTS as DASHBOARD_ENDPOINTS
+from setu.reports.tests.matrix_exports import ENDPOINTS as EXPORT_ENDPOINTS
+from setu.reports.tests.matrix_statistics import ENDPOINTS as STATISTICS_ENDPOINTS
 from setu.tracing.tests.matrix import out_of_scope_asked, out_of_scope_candidate, out_of_scope_report, report_state
 from setu.training.tests.matrix import ENDPOINTS as TRAINING_ENDPOINTS
 
@@ -64,15 +68,10 @@ class Endpoint:
 
 # Lists whose rows are survivors (or missing people): a node-wide grant of these shows the out-of-scope person
 # by design.
-SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW, Permission.MATCH_REVIEW}
+SURVIVOR_LISTS = {Permission.PERSON_VIEW, Permission.CASE_VIEW, Permission.TRACING_VIEW, Permission.MATCH_REVIEW,
+                  Permission.EXPORT_BULK}  # fmt: skip
 # Permissions that no page or endpoint uses yet; each joins the matrix with its first endpoint.
-NOT_YET_USED: set[Permission] = {
-    Permission.REPORT_VIEW,
-    Permission.STATISTICS_PUBLISH,
-    Permission.STATISTICS_EXPORT,
-    Permission.EXPORT_BULK,
-    Permission.IMPORT_RUN,
-}
+NOT_YET_USED: set[Permission] = set()
 
 
 def _person(ctx: dict) -> str:
@@ -362,6 +361,11 @@ ENDPOINTS = [
 # address (a Parsa prosecutor's prosecution with the out-of-scope case as witness, the Parsa organisation's MLA
 # request and training programme).
 ENDPOINTS += [Endpoint(**row.as_endpoint()) for row in [*LEGAL_ENDPOINTS, *TRAINING_ENDPOINTS]]
+# Reports (dashboards, bilateral statistics and the CTDC extract, exports and printable documents) and imports.
+ENDPOINTS += [
+    Endpoint(**row.as_endpoint())
+    for row in [*DASHBOARD_ENDPOINTS, *STATISTICS_ENDPOINTS, *EXPORT_ENDPOINTS, *IMPORT_ENDPOINTS]
+]
 ENDPOINTS += [
     Endpoint(row.name, row.method.upper(), row.path, row.permission, row.object_level, data=row.data, api=row.api)
     for row in MLA_ENDPOINTS
