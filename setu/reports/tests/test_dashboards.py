@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from setu.accounts.roles import ROLE_PERMISSIONS, Role
 from setu.accounts.tests.factories import make_user
 from setu.audit.models import AuditEvent
 from setu.cases.models import Case, StageRecord
@@ -25,7 +24,6 @@ from setu.interceptions.services import checklist_current
 from setu.people.tests.factories import PersonFactory
 from setu.reports import dashboards
 from setu.reports.dashboards import Filters
-from setu.reports.tests import matrix_dashboards
 from setu.tracing.models import CandidateStatus, MatchCandidate
 from setu.tracing.models import Status as ReportStatus
 from setu.tracing.tests.factories import make_report
@@ -277,23 +275,6 @@ def test_every_table_as_a_zip_for_the_sections_the_user_sees(world, np_caseworke
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "sop-durations.csv" in names and "repatriation-months.csv" in names and "missing-matching.csv" in names
     assert not [name for name in names if name.startswith(("mla-", "training-", "interceptions-"))]
-
-
-@pytest.mark.parametrize("row", matrix_dashboards.ENDPOINTS, ids=lambda row: row.name)
-def test_the_matrix_rows_hold_for_every_role(row, np_transit_home):
-    """What tests/test_permission_matrix.py will check once the rows are wired in: the permission's holders
-    get the page, every other role the audited 404."""
-    for role in Role:
-        user = make_user(f"m_{role.value}", role.value, np_transit_home)
-        client = Client()
-        client.force_login(user)
-        denied = AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count()
-        response = client.get(row.path({}))
-        if row.permission in ROLE_PERMISSIONS[role]:
-            assert response.status_code == 200, (role, response.content[:200])
-        else:
-            assert response.status_code == 404, role
-            assert AuditEvent.objects.filter(actor_id=user.pk, outcome="denied").count() == denied + 1
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 10, 11, 30, 37])
