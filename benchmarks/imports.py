@@ -87,18 +87,23 @@ def run(kind: str, rows: int, env: dict[str, str], work: Path) -> None:
     print(f"{'command':>10}: {total:7.1f} s for {rows:,} rows, dry run and import (target: the import under 120 s)")
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=50_000, help="rows in the sheet (fewer for a quick look)")
     parser.add_argument("--kind", choices=["missing_reports", "interceptions"], default="missing_reports")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="setu-bench-imports-"))
     try:
         env = node_env(fresh_database(args.database, work, PG_NAME), work)
         setup_node(env)
-        print(f"database: {args.database}; cpus: {os.cpu_count()}")
+        print(f"database: {args.database}; cpus: {os.cpu_count()}; load average: {_load()}")
         run(args.kind, args.rows, env, work)
+        print(f"load average after: {_load()} (other processes on the machine slow every figure above)")
     finally:
         drop_database(args.database, PG_NAME)
         shutil.rmtree(work, ignore_errors=True)
