@@ -14,11 +14,11 @@ for every role that holds it), so every object-level row is a 404 for every role
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.urls import reverse
 
 from setu.accounts.roles import Permission
+from setu.accounts.tests.matrix import MatrixRow
 from setu.imports.models import ImportRun, ImportSource, Kind, RunStatus
 
 
@@ -42,20 +42,7 @@ def _page(name: str) -> Callable[[dict], str]:
     return lambda ctx: reverse(f"imports:{name}", args=[out_of_scope_run(ctx).public_id])
 
 
-@dataclass(frozen=True)
-class ImportEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: Permission
-    object_level: bool
-    data: dict | Callable[[dict], dict] | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": self.permission,
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+ImportEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 R = Permission.IMPORT_RUN

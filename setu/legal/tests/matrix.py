@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
 
 from setu.accounts.tests.factories import OrganisationFactory
+from setu.accounts.tests.matrix import MatrixRow
 from setu.core.enums import OrganisationType
 from setu.legal.models import (
     Accused,
@@ -131,22 +131,7 @@ TODAY = "2026-12-01"
 HEARING = {"held_on": TODAY, "what_happened": "Matrix", "next_on": "2026-12-20"}
 
 
-@dataclass(frozen=True)
-class LegalEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: str  # a setu.accounts.roles.Permission
-    object_level: bool
-    data: dict | Callable[[dict], dict] | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        from setu.accounts.roles import Permission
-
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": Permission(self.permission),
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+LegalEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 V, R, W = "legal.view", "legal.record", "case.work"

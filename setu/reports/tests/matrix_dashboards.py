@@ -15,27 +15,13 @@ REPORT_VIEW node-wide), which a row cannot say: setu/reports/tests/test_dashboar
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.urls import reverse
 
 from setu.accounts.roles import Permission
+from setu.accounts.tests.matrix import MatrixRow
 
-
-@dataclass(frozen=True)
-class DashboardEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: Permission
-    object_level: bool = False
-    data: dict | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": self.permission,
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+DashboardEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 def _section(key: str, query: str = "") -> Callable[[dict], str]:

@@ -14,11 +14,11 @@ points, whose CASE_VIEW is node-wide: the matrix's SURVIVOR_LISTS needs EXPORT_B
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.urls import reverse
 
 from setu.accounts.roles import Permission
+from setu.accounts.tests.matrix import MatrixRow
 from setu.interceptions.tests.matrix import out_of_scope_interception
 from setu.tracing.tests.matrix import out_of_scope_report
 
@@ -36,20 +36,7 @@ def _case_document(kind: str) -> Callable[[dict], str]:
     return lambda ctx: reverse("reports:case_document", args=[ctx["case"].public_id, kind]) + "?lang=ne"
 
 
-@dataclass(frozen=True)
-class ExportEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: Permission
-    object_level: bool
-    data: dict | Callable[[dict], dict] | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": self.permission,
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+ExportEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 ENDPOINTS: list[ExportEndpoint] = [

@@ -9,32 +9,19 @@ None addresses one record: statistics are node-wide (both permissions are grante
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
 
 from setu.accounts.roles import Permission
+from setu.accounts.tests.matrix import MatrixRow
 
 
 def _page(name: str) -> Callable[[dict], str]:
     return lambda ctx: reverse(f"reports:{name}")
 
 
-@dataclass(frozen=True)
-class StatisticsEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: Permission
-    object_level: bool
-    data: dict | Callable[[dict], dict] | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": self.permission,
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+StatisticsEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 P, E = Permission.STATISTICS_PUBLISH, Permission.STATISTICS_EXPORT

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
 
 from setu.accounts.roles import Permission
+from setu.accounts.tests.matrix import MatrixRow
 from setu.training.models import Attendance, Certificate, Participant, ParticipantKind, Programme, Session, TopicArea
 
 
@@ -85,20 +85,7 @@ PROGRAMME_FORM = {"title": "Matrix programme", "topics": ["mla"], "host_country"
                   "starts_on": "2027-01-10", "ends_on": "2027-01-11"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class TrainingEndpoint:
-    name: str
-    method: str
-    path: Callable[[dict], str]
-    permission: Permission
-    object_level: bool
-    data: dict | Callable[[dict], dict] | None = None
-    api: bool = False
-
-    def as_endpoint(self) -> dict:
-        """The keyword arguments of tests/test_permission_matrix.py's Endpoint."""
-        return {"name": self.name, "method": self.method, "path": self.path, "permission": self.permission,
-                "object_level": self.object_level, "data": self.data, "api": self.api}  # fmt: skip
+TrainingEndpoint = MatrixRow  # one row of the matrix, as every app lists them (setu.accounts.tests.matrix)
 
 
 V, M = Permission.TRAINING_VIEW, Permission.TRAINING_MANAGE
