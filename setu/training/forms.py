@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setu.accounts.models import Organisation
 from setu.core.enums import Gender
@@ -89,8 +90,8 @@ class ParticipantForm(ServiceErrorsMixin, forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=_BLANK + list(Gender.choices), required=False)
     designation = forms.CharField(label=_("Designation / role"), max_length=200,
                                   help_text=_("e.g. Inspector, Public prosecutor, Social worker"))  # fmt: skip
-    kind = forms.ChoiceField(label=_("From"), choices=ParticipantKind.choices, widget=forms.RadioSelect,
-                             initial=ParticipantKind.ORGANISATION)  # fmt: skip
+    kind = forms.ChoiceField(label=pgettext_lazy("participant", "From"), choices=ParticipantKind.choices,
+                             widget=forms.RadioSelect, initial=ParticipantKind.ORGANISATION)  # fmt: skip
     organisation = OrganisationField(queryset=Organisation.objects.none(), label=_("Organisation on this node"),
                                      required=False)  # fmt: skip
     organisation_name = forms.CharField(label=_("Organisation (other country or guest)"), max_length=200,
