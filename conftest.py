@@ -105,6 +105,12 @@ def np_caseworker(np_transit_home):
 
 
 @pytest.fixture
+def np_shelter(np_transit_home):
+    """The manager of the Morang transit home (imports her organisation's spreadsheets: IMPORT_RUN)."""
+    return make_user("np_shelter", "shelter_manager", np_transit_home)
+
+
+@pytest.fixture
 def np_police(np_police_org):
     return make_user("np_police", "police_officer", np_police_org)
 

@@ -1,7 +1,7 @@
 """Personas of the import tests, around the shared ones (conftest.py at the root).
 
-`np_shelter` manages the Morang transit home (IMPORT_RUN for its organisation; registers missing-person
-reports and opens cases); `np_shelter_monitor` is the same home's manager who also keeps its border desk
+`np_shelter` (root) manages the Morang transit home (IMPORT_RUN for its organisation; registers
+missing-person reports and opens cases); `np_shelter_monitor` is the same home's manager who also keeps its border desk
 (border_monitor too), so she may import interceptions; `np_caseworker` (root) may not import at all;
 `np_other_shelter` manages the Birgunj home (another organisation).
 """
@@ -11,11 +11,6 @@ from __future__ import annotations
 import pytest
 
 from setu.accounts.tests.factories import MembershipFactory, make_user
-
-
-@pytest.fixture
-def np_shelter(np_transit_home, morang):
-    return make_user("np_shelter", "shelter_manager", np_transit_home)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A shelter manager on a 360 px phone brings in her helpline register: uploads it, chooses the one column
 the page could not guess, reads the dry run's report, imports, and sees what is in. Every page fits the
-phone. (Playwright with Debian's Chromium, as tests/browser.)"""
+phone. (Playwright with Debian's Chromium, the browser of tests/browser/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ from playwright.sync_api import expect
 from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.imports.tests.factories import REPORT_HEADER, csv_bytes, report_row
 from setu.tracing.models import MissingReport
-from tests.browser.conftest import browser, page  # noqa: F401 - the shared browser fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _fits_the_phone(page) -> None:  # noqa: F811 - `page` is the fixture imported above
+def _fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_path):  # noqa: F811
+def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_path):
     sheet = tmp_path / "helpline.csv"
     sheet.write_bytes(csv_bytes(REPORT_HEADER, [report_row(), report_row("Gita Rai", ne="गीता राई")]))
     page.goto(live_server.url + "/accounts/login/")
