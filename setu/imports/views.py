@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
-from setu.core.http import AuthedRequest, is_partial
+from setu.core.http import AuthedRequest, attachment, is_partial
 from setu.core.spreadsheet import csv_text
 from setu.imports import kinds, selectors, services
 from setu.imports.forms import ConfirmForm, MappingForm, UploadForm
@@ -143,6 +143,7 @@ def run_report_csv(request: AuthedRequest, public_id):
     """The whole dry-run report as CSV (row, column, problem), to fix the sheet by."""
     run = selectors.run_get_for(request.user, public_id)
     rows = [(p["row"] or "", p["column"], p["problem"]) for p in run.report]
-    response = HttpResponse(csv_text((_("Row"), _("Column"), _("Problem")), rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="import-report-{run.public_id}.csv"'
-    return response
+    response = HttpResponse(
+        csv_text((_("Row"), _("Column"), _("Problem")), rows), content_type="text/csv; charset=utf-8"
+    )
+    return attachment(response, f"import-report-{run.public_id}.csv")

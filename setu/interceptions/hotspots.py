@@ -32,6 +32,7 @@ from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.core.charts import BAR_ROW, CHART_WIDTH, bar_chart, column_chart  # noqa: F401 - the page draws with them
+from setu.core.http import attachment
 from setu.core.spreadsheet import csv_text
 from setu.geo.models import BorderPoint, District
 from setu.interceptions.models import AgeBand, Companion, InterceptedPerson, Interception, Outcome
@@ -457,10 +458,7 @@ class Export:
 
     def response(self) -> HttpResponse:
         """The file as a download, never sniffed into another type (the reports' dashboards send theirs so too)."""
-        response = HttpResponse(self.content, content_type=self.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment(HttpResponse(self.content, content_type=self.content_type), self.filename)
 
 
 def hotspots_export(*, actor, filters: Filters, tables: list[str]) -> Export:

@@ -29,7 +29,7 @@ from setu.accounts.roles import Permission
 from setu.audit.services import audit_denied, audit_record
 from setu.cases import selectors as case_selectors
 from setu.cases.forms import CaseSearchForm
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, attachment
 from setu.core.spreadsheet import XLSX_CONTENT_TYPE, csv_lines, csv_text, xlsx_bytes
 from setu.reports import htcds, listexport
 from setu.reports.documents import annual, case_documents
@@ -44,13 +44,6 @@ CASE_DOCUMENTS = {
 }
 
 
-def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"  # identifying records: not kept by a browser or proxy cache
-    return response
-
-
 def _stamp() -> str:
     return timezone.localtime().strftime("%Y%m%d-%H%M")
 
@@ -62,7 +55,7 @@ def _csv_response(header: list, rows: Iterable, *, count: int, filename: str) ->
         )
     else:
         response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return attachment(response, filename)
 
 
 def _language(request: AuthedRequest) -> str:
@@ -146,7 +139,7 @@ def htcds_json(request: AuthedRequest) -> HttpResponseBase:
         response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type=content_type)
     else:
         response = HttpResponse("".join(chunks), content_type=content_type)
-    return _attachment(response, f"htcds-cases-{settings.SETU_NODE}-{_stamp()}.json")
+    return attachment(response, f"htcds-cases-{settings.SETU_NODE}-{_stamp()}.json")
 
 
 # --- list exports -----------------------------------------------------------------------------------------------
@@ -172,7 +165,7 @@ def list_export(request: AuthedRequest, key: str, fmt: str) -> HttpResponseBase:
     header, lines = export.columns(), listexport.iterate(export, rows)
     if fmt == "csv":
         return _csv_response(header, lines, count=count, filename=filename)
-    return _attachment(HttpResponse(xlsx_bytes(header, lines, title=str(export.title)),
+    return attachment(HttpResponse(xlsx_bytes(header, lines, title=str(export.title)),
                                     content_type=XLSX_CONTENT_TYPE), filename)  # fmt: skip
 
 
@@ -189,7 +182,7 @@ def case_document(request: AuthedRequest, case_id, kind: str) -> HttpResponseBas
     data = make(case, language=language)
     audit_record(actor=request.user, action=action, obj=case, fields=[f"lang:{language}"])
     response = HttpResponse(data, content_type="application/pdf")
-    return _attachment(response, f"{kind}-{case.number}-{language}.pdf")
+    return attachment(response, f"{kind}-{case.number}-{language}.pdf")
 
 
 def _fiscal_year(request: AuthedRequest) -> annual.FiscalYear:
@@ -224,5 +217,5 @@ def annual_summary_pdf(request: AuthedRequest) -> HttpResponseBase:
     audit_record(actor=request.user, action="report.annual_summary", object_type="reports.annual_summary",
                  object_id=year.label, fields=[f"lang:{language}"])  # fmt: skip
     label = year.label.replace("/", "-").replace("–", "-")
-    return _attachment(HttpResponse(data, content_type="application/pdf"),
+    return attachment(HttpResponse(data, content_type="application/pdf"),
                        f"annual-summary-{settings.SETU_NODE}-{label}-{language}.pdf")  # fmt: skip

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from setu.accounts import policy
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
-from setu.core.http import AuthedRequest
+from setu.core.http import AuthedRequest, attachment
 from setu.reports import ctdc, statistics
 
 CTDC_OBJECT = "reports.ctdc_extract"
@@ -83,10 +83,7 @@ def ctdc_page(request: AuthedRequest) -> HttpResponse:
 
 
 def _download(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), filename)
 
 
 @require_GET

@@ -66,6 +66,7 @@ def test_a_report_lists_problems_by_row_and_column_and_downloads(shelter_client,
     assert "Import 2 rows" not in page
     csv = shelter_client.get(reverse("imports:report_csv", args=[run.public_id]))
     assert csv.status_code == 200 and "3,Last seen" in csv.content.decode()
+    assert csv["Cache-Control"] == "no-store" and csv["Content-Disposition"].startswith("attachment;")
     assert MissingReport.objects.count() == 0
 
 

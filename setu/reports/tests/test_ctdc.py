@@ -121,6 +121,8 @@ def test_focal_point_downloads_the_extract_and_its_report_audited(np_focal_point
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0] == CTDC_FIELDS and len(lines) == 13
+    # A download kept by no browser or proxy cache, never sniffed into another type (setu.core.http.attachment).
+    assert response["Cache-Control"] == "no-store" and response["X-Content-Type-Options"] == "nosniff"
     assert all(line[CTDC_FIELDS.index("majorityEntry")] == "-99" for line in lines[1:])
     assert "Bimala" not in response.content.decode("utf-8-sig")
     assert AuditEvent.objects.filter(action="statistics.ctdc_export", actor_id=np_focal_point.pk).exists()
