@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,10 @@ def _clean(text: str, limit: int) -> str:
     return "".join(ch for ch in str(text) if ch.isprintable())[:limit]
 
 
+@dataclass
 class _Batch:
     head: AuditHead | None = None
+    events: list[AuditEvent] = field(default_factory=list)  # appended, written together when the batch ends
 
 
 _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("setu_audit_batch", default=None)
@@ -31,12 +34,13 @@ _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("setu_aud
 
 @contextmanager
 def audit_batch() -> Iterator[None]:
-    """Append the events of many writes (an import's chunk of rows) with the chain's head locked and read once
-    and written once at the end, instead of once per event: the same events, the same chain (each event still
-    links to the one before it). Enter it inside the transaction that holds the writes; if anything raises in
-    it, the head is not written and that transaction must roll back (so a caller must not catch an error of a
-    write inside it and go on to commit: events rolled back to a savepoint would leave the chain pointing at
-    events that are not there)."""
+    """Append the events of many writes (an import's chunk of rows) with the chain's head locked and read once,
+    and the events and the head written together at the end, instead of once per event: the same events, the
+    same chain (each event still links to the one before it). `audit_record` returns the event unsaved here.
+    Enter it inside the transaction that holds the writes; if anything raises in it, nothing of it is written
+    and that transaction must roll back (so a caller must not catch an error of a write inside it and go on
+    to commit: events rolled back to a savepoint would leave the chain pointing at events that are not
+    there)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_batch() must be entered inside a transaction")
     batch = _Batch()
@@ -44,6 +48,7 @@ def audit_batch() -> Iterator[None]:
     try:
         yield
         if batch.head is not None:
+            AuditEvent.objects.bulk_create(batch.events)
             batch.head.save(update_fields=["seq", "hash"])
     finally:
         _batch.reset(token)
@@ -76,7 +81,10 @@ def audit_record(
     if batch is not None:
         if batch.head is None:
             batch.head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        return _append(batch.head, user, username, organisation, ctx, action, outcome, object_type, object_id, fields)
+        event = _append(batch.head, user, username, organisation, ctx, action, outcome, object_type, object_id,
+                        fields, save=False)  # fmt: skip
+        batch.events.append(event)
+        return event
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         event = _append(head, user, username, organisation, ctx, action, outcome, object_type, object_id, fields)
@@ -85,8 +93,9 @@ def audit_record(
 
 
 def _append(head: AuditHead, user, username: str, organisation, ctx, action: str, outcome: str,
-            object_type: str, object_id: str, fields: Iterable[str]) -> AuditEvent:  # fmt: skip
-    """Write the event after `head` and move `head` (in memory) to it; the caller saves the head."""
+            object_type: str, object_id: str, fields: Iterable[str], *, save: bool = True) -> AuditEvent:  # fmt: skip
+    """Write the event after `head` (or only make it, `save=False`) and move `head` (in memory) to it; the
+    caller saves the head."""
     values: dict[str, Any] = {
         "seq": head.seq + 1,
         "occurred_at": timezone.now().isoformat(),
@@ -104,11 +113,13 @@ def _append(head: AuditHead, user, username: str, organisation, ctx, action: str
         "ip_address": _clean(ctx.ip_address, 45),
     }
     digest = chain.link(head.hash, values)
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         **{**values, "occurred_at": datetime.fromisoformat(values["occurred_at"])},
         prev_hash=head.hash,
         hash=digest,
     )
+    if save:
+        event.save()
     head.seq = values["seq"]
     head.hash = digest
     return event

@@ -390,8 +390,8 @@ def write_interception(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
     return {"number": interception.number, "person": str(first.person.public_id) if first else ""}
 
 
-def write_missing_report(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
-    from setu.tracing.services import MissingPersonEntry, ReportEntry, report_create
+def _report_entry(ctx: Context, values: dict[str, Any]):
+    from setu.tracing.services import MissingPersonEntry, ReportEntry
 
     person = MissingPersonEntry(
         full_name=_name(values), other_name=_other_name(values), gender=values.get("gender") or "",
@@ -400,7 +400,7 @@ def write_missing_report(ctx: Context, values: dict[str, Any]) -> dict[str, str]
         father_name=values.get("father_name") or "", mother_name=values.get("mother_name") or "",
         home_district=values.get("home_district"), phone=values.get("phone") or "",
     )  # fmt: skip
-    entry = ReportEntry(
+    return ReportEntry(
         person=person, reporter_name=values.get("reporter_name") or "",
         reporter_relation=values.get("reporter_relation") or "", reporter_phone=values.get("reporter_phone") or "",
         reported_on=values.get("reported_on"), last_seen_on=values.get("last_seen_on"),
@@ -408,8 +408,26 @@ def write_missing_report(ctx: Context, values: dict[str, Any]) -> dict[str, str]
         circumstances=values.get("circumstances") or "", reference=values.get("reference") or "",
         organisation=ctx.organisation,
     )  # fmt: skip
-    report = report_create(actor=ctx.actor, entry=entry)
+
+
+def write_missing_report(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
+    from setu.tracing.services import report_create
+
+    report = report_create(actor=ctx.actor, entry=_report_entry(ctx, values))
     return {"number": report.number, "person": str(report.person.public_id)}
+
+
+def build_missing_report(ctx: Context, values: dict[str, Any]) -> Any:
+    from setu.tracing.services import report_build
+
+    return report_build(actor=ctx.actor, entry=_report_entry(ctx, values), in_memory=True)
+
+
+def write_missing_reports(ctx: Context, drafts: list[Any]) -> list[dict[str, str]]:
+    from setu.tracing.services import reports_write
+
+    return [{"number": report.number, "person": str(report.person.public_id)}
+            for report in reports_write(actor=ctx.actor, drafts=drafts)]  # fmt: skip
 
 
 def write_case(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
@@ -438,6 +456,22 @@ WRITERS: dict[str, Callable[[Context, dict[str, Any]], dict[str, str]]] = {
     Kind.INTERCEPTIONS: write_interception,
     Kind.MISSING_REPORTS: write_missing_report,
     Kind.CASES: write_case,
+}
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """A kind whose rows can be checked one by one and written a chunk at a time: `build` checks a row as its
+    service does and returns a draft, writing nothing (ValidationError as the service raises it); `write`
+    writes a chunk's drafts in a few bulk inserts and returns each row's number and person."""
+
+    build: Callable[[Context, dict[str, Any]], Any]
+    write: Callable[[Context, list[Any]], list[dict[str, str]]]
+
+
+# Kinds without an entry are written row by row through WRITERS (a case opens its SOP, deadlines and tasks).
+BULK: dict[str, Bulk] = {
+    Kind.MISSING_REPORTS: Bulk(build_missing_report, write_missing_reports),
 }
 
 # The permission each kind's service asks for: checked once before a run, so that a refusal is one clear

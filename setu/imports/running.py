@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,7 +77,6 @@ def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Import
     if report:  # the columns or the rights are wrong: reading rows would only repeat it
         return _checked(run, actor, report, notes, [])
     ctx = _context(run, actor)
-    write = kinds.WRITERS[run.source.kind]
     seen: dict[tuple[str, ...], int] = {}
     records: list[dict[str, str]] = []
     total = len(table.rows)
@@ -85,24 +84,11 @@ def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Import
         try:
             # audit_batch: the chain's head is read and locked once per chunk, not once per event (all rolled back)
             with transaction.atomic(), audit_batch():
-                for index in range(start, min(start + CHECK_CHUNK, total)):
-                    row, number = table.rows[index], index + 2
-                    if not row:
-                        continue
-                    read = kinds.read_row(ctx, number, table.header, run.mapping, row)
-                    notes += read.notes
-                    key = _row_key(row)
-                    if key in seen:
-                        read.problems.append({"row": number, "column": "", "problem": _(
-                            "This row repeats row %(row)s exactly.") % {"row": seen[key]}})  # fmt: skip
+                for number, values, problems in _check_chunk(ctx, run, table, start, seen, notes):
+                    if problems:
+                        report += problems
                     else:
-                        seen[key] = number
-                    if not read.problems:
-                        read.problems = _try_write(ctx, write, read.values, number, run.mapping)
-                    if read.problems:
-                        report += read.problems
-                    else:
-                        records.append(kinds.person_record(number, read.values, ctx.today))
+                        records.append(kinds.person_record(number, values, ctx.today))
                 raise _RollbackError
         except _RollbackError:
             pass
@@ -113,6 +99,53 @@ def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Import
     return _checked(run, actor, report, notes, duplicates)
 
 
+def _check_chunk(ctx: kinds.Context, run: ImportRun, table, start: int, seen: dict[tuple[str, ...], int],
+                 notes: list) -> list[tuple[int, dict[str, Any], list]]:  # fmt: skip
+    """(row number, values, problems) for the chunk's rows from `start`, each written as the import would write
+    it. A kind with a bulk writer (kinds.BULK) has its rows checked one by one, then written together; if the
+    database refuses that write (a rule only it checks), the rows are written one by one to find which."""
+    bulk = kinds.BULK.get(ctx.kind)
+    checked: list[tuple[int, dict[str, Any], list]] = []
+    drafts: list[tuple[int, Any]] = []
+    for index in range(start, min(start + CHECK_CHUNK, len(table.rows))):
+        row, number = table.rows[index], index + 2
+        if not row:
+            continue
+        read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+        notes += read.notes
+        key = _row_key(row)
+        if key in seen:
+            read.problems.append({"row": number, "column": "", "problem": _(
+                "This row repeats row %(row)s exactly.") % {"row": seen[key]}})  # fmt: skip
+        else:
+            seen[key] = number
+        if not read.problems and bulk is not None:
+            try:
+                drafts.append((len(checked), bulk.build(ctx, read.values)))
+            except ValidationError as exc:
+                read.problems = problems_of(exc, ctx.kind, number, run.mapping)
+            except policy.NotFoundOrForbidden:
+                read.problems = [_forbidden(number)]
+        elif not read.problems:
+            read.problems = _try_write(ctx, kinds.WRITERS[ctx.kind], read.values, number, run.mapping)
+        checked.append((number, read.values, read.problems))
+    if bulk is not None and drafts:
+        try:
+            with transaction.atomic():
+                bulk.write(ctx, [draft for _position, draft in drafts])
+        except IntegrityError:
+            for position, _draft in drafts:
+                number, values, _none = checked[position]
+                checked[position] = (number, values, _try_write(ctx, kinds.WRITERS[ctx.kind], values, number,
+                                                                run.mapping))  # fmt: skip
+    return checked
+
+
+def _forbidden(number: int) -> dict[str, Any]:
+    return {"row": number, "column": "", "problem": _("You may not record this row (a place or record outside "
+                                                     "your organisation).")}  # fmt: skip
+
+
 def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, mapping: dict[str, str]) -> list:
     try:
         with transaction.atomic():
@@ -120,8 +153,7 @@ def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, m
     except ValidationError as exc:
         return problems_of(exc, ctx.kind, number, mapping)
     except policy.NotFoundOrForbidden:
-        return [{"row": number, "column": "", "problem": _("You may not record this row (a place or record "
-                                                          "outside your organisation).")}]  # fmt: skip
+        return [_forbidden(number)]
     return []
 
 
@@ -206,11 +238,13 @@ def import_(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Impo
 def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
     table = read_table(bytes(run.content), run.filename)
     ctx = _context(run, actor)
-    write = kinds.WRITERS[run.source.kind]
     skip = duplicate_rows(run) if run.skip_duplicates else set()
     total = len(table.rows)
     while run.next_row < total:
         start, end = run.next_row, min(run.next_row + IMPORT_CHUNK, total)
+        if ctx.kind in kinds.BULK and _import_chunk_bulk(ctx, run, table, start, end, skip):
+            progress(run.done_rows, total)
+            continue
         number = start + 2
         try:
             # One transaction per chunk, its events appended with the chain's head locked once (audit_batch): a
@@ -227,13 +261,10 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
                     read = kinds.read_row(ctx, number, table.header, run.mapping, row)
                     if read.problems:
                         raise ValidationError(read.problems[0]["problem"])
-                    written = write(ctx, read.values)
+                    written = kinds.WRITERS[ctx.kind](ctx, read.values)
                     created.append(ImportedRow(run=run, row=number, number=written["number"],
                                                person=written["person"] or None))  # fmt: skip
-                ImportedRow.objects.bulk_create(created)
-                run.skipped = run.skipped + skipped
-                run.next_row = run.done_rows = end
-                run.save(update_fields=["skipped", "next_row", "done_rows", "updated_at"])
+                _chunk_done(run, created, skipped, end)
         except (ValidationError, policy.NotFoundOrForbidden) as exc:
             run.refresh_from_db()
             messages = problems_of(exc, ctx.kind, number, run.mapping) if isinstance(exc, ValidationError) else [
@@ -246,6 +277,43 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
         audit_record(actor=actor, action="import.done", obj=run, organisation=run.organisation,
                      fields=["imported", "skipped"])  # fmt: skip
     return run
+
+
+def _import_chunk_bulk(ctx: kinds.Context, run: ImportRun, table, start: int, end: int, skip: set[int]) -> bool:
+    """Write the chunk's rows in one bulk write (kinds.BULK) and commit it with the run's record of them. False,
+    with nothing written, when a row is refused or the database refuses the write: the caller then writes the
+    chunk row by row, which commits it or stops at the row refused, saying why."""
+    bulk = kinds.BULK[ctx.kind]
+    drafts, numbers, skipped = [], [], []
+    try:
+        for index in range(start, end):
+            row, number = table.rows[index], index + 2
+            if not row:
+                continue
+            if number in skip:
+                skipped.append(number)
+                continue
+            read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+            if read.problems:
+                return False
+            drafts.append(bulk.build(ctx, read.values))
+            numbers.append(number)
+        with transaction.atomic(), audit_batch():
+            written = bulk.write(ctx, drafts)
+            created = [ImportedRow(run=run, row=number, number=w["number"], person=w["person"] or None)
+                       for number, w in zip(numbers, written, strict=True)]  # fmt: skip
+            _chunk_done(run, created, skipped, end)
+    except (ValidationError, policy.NotFoundOrForbidden, IntegrityError):
+        run.refresh_from_db()
+        return False
+    return True
+
+
+def _chunk_done(run: ImportRun, created: list[ImportedRow], skipped: list[int], end: int) -> None:
+    ImportedRow.objects.bulk_create(created)
+    run.skipped = run.skipped + skipped
+    run.next_row = run.done_rows = end
+    run.save(update_fields=["skipped", "next_row", "done_rows", "updated_at"])
 
 
 def _stopped(run: ImportRun, actor, number: int, reason: str) -> ImportRun:

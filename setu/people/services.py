@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from setu.accounts.models import Organisation
 from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.core import text
+from setu.core.models import clean_in_memory
 from setu.people import rules
 from setu.people.models import (
     BirthPrecision,
@@ -221,12 +223,35 @@ def _snapshot(person: Person) -> dict[str, Any]:
 # --- persons -------------------------------------------------------------------------------------------------
 
 
-def person_create(
+@dataclass
+class PersonDraft:
+    """A person checked and not yet written (`person_build`), with the names, phones and relatives written
+    with her (`persons_write`), and the fields given, for the audit event."""
+
+    person: Person
+    aliases: list[PersonAlias]
+    phones: list[PhoneNumber]
+    relations: list[Relation]
+    given: list[str]
+
+
+def person_create(*, actor, organisation: Organisation | None = None, **details: Any) -> Person:
+    """Register a person for the actor's organisation (or `organisation`, if the actor has several): the
+    details `person_build` takes, checked, then written with her aliases and phones and one audit event.
+
+    `phones` and `aliases` may be given at once, as a border monitor records them in one sitting.
+    """
+    owner = _organisation_for_create(actor, organisation)
+    with transaction.atomic():
+        return persons_write(actor=actor, drafts=[person_build(actor=actor, owner=owner, **details)])[0]
+
+
+def person_build(
     *,
     actor,
+    owner: Organisation,
     full_name: str,
     location_district,
-    organisation: Organisation | None = None,
     given_name: str = "",
     family_name: str = "",
     other_names: str = "",
@@ -244,72 +269,105 @@ def person_create(
     home_address: str = "",
     phones: Sequence[str] = (),
     aliases: Sequence[str] = (),
-) -> Person:
-    """Register a person for the actor's organisation (or `organisation`, if the actor has several).
+    spellings: Sequence[str] = (),
+    relatives: Sequence[tuple[str, str]] = (),
+    in_memory: bool = False,
+) -> PersonDraft:
+    """Check a new person for `owner` (which the caller has checked the actor may register for) and return her
+    draft; write it with `persons_write`. Raises ValidationError with every problem; writes nothing.
 
-    `phones` and `aliases` may be given at once, as a border monitor records them in one sitting.
+    `aliases` are other names, `spellings` other spellings of her name (her name in the other script),
+    `relatives` (kind, name) pairs of relatives known by name. `in_memory=True` checks without asking the
+    database (setu.core.models.clean_in_memory), for many persons written in one bulk write whose caller
+    redoes them one by one if the database refuses it; the default checks as `full_clean()` does.
     """
-    owner = _organisation_for_create(actor, organisation)
-    with transaction.atomic():
-        values = _normalise(
-            {
-                "full_name": full_name,
-                "given_name": given_name,
-                "family_name": family_name,
-                "other_names": other_names,
-                "gender": gender,
-                "birth_precision": birth_precision,
-                "birth_date": birth_date,
-                "birth_calendar": birth_calendar,
-                "age_estimate": age_estimate,
-                "age_estimated_on": age_estimated_on,
-                "nationality": nationality,
-                "languages": list(languages or []),
-                "home_ward": home_ward,
-                "home_address": home_address,
-            }
-        )
-        person = Person(
-            **values,
-            organisation=owner,
-            location_district=location_district,
-            home_district=home_district,
-            home_local_level=home_local_level,
-            created_by=actor,
-        )
-        _derive_birth(person)
-        alias_names = [" ".join(name.split()) for name in aliases if name and name.strip()]
-        refresh_name_fields(person, alias_names)
-        errors: dict[str, list] = {}
-        try:
+    values = _normalise(
+        {
+            "full_name": full_name,
+            "given_name": given_name,
+            "family_name": family_name,
+            "other_names": other_names,
+            "gender": gender,
+            "birth_precision": birth_precision,
+            "birth_date": birth_date,
+            "birth_calendar": birth_calendar,
+            "age_estimate": age_estimate,
+            "age_estimated_on": age_estimated_on,
+            "nationality": nationality,
+            "languages": list(languages or []),
+            "home_ward": home_ward,
+            "home_address": home_address,
+        }
+    )
+    person = Person(
+        **values,
+        organisation=owner,
+        location_district=location_district,
+        home_district=home_district,
+        home_local_level=home_local_level,
+        created_by=actor,
+    )
+    _derive_birth(person)
+    named: dict[str, str] = {}  # each other name once, with its kind; a spelling that is her name is no other name
+    for names, kind in ((aliases, PersonAlias.Kind.ALIAS), (spellings, PersonAlias.Kind.SPELLING)):
+        for name in (" ".join((n or "").split()) for n in names):
+            if name and name not in named and not (kind == PersonAlias.Kind.SPELLING and name == person.full_name):
+                named[name] = kind
+    refresh_name_fields(person, list(named))
+    errors: dict[str, list] = {}
+    try:
+        if in_memory:
+            clean_in_memory(person, exclude=["created_by"])
+        else:
             person.full_clean(exclude=["created_by"])
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        numbers = []
-        for number in phones:
-            if number and number.strip():
-                try:
-                    numbers.append(normalise_phone_or_error(number, field="phones"))
-                except ValidationError as exc:
-                    errors.setdefault("phones", []).extend(exc.message_dict["phones"])
-        for name in alias_names:
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    numbers = []
+    for number in phones:
+        if number and number.strip():
             try:
-                PersonAlias(name=name, script=rules.detect_script(name)).clean_fields(exclude=["person"])
+                numbers.append(normalise_phone_or_error(number, field="phones"))
             except ValidationError as exc:
-                errors.setdefault("aliases", []).extend(exc.message_dict.get("name", exc.messages))
-        if errors:
-            raise ValidationError(errors)
-        person.save()
-        index_names(person)
-        for name in dict.fromkeys(alias_names):
-            PersonAlias.objects.create(person=person, name=name, script=rules.detect_script(name))
-        for number in dict.fromkeys(numbers):
-            PhoneNumber.objects.create(person=person, number=number)
-        given = [name for name in EDITABLE_FIELDS if getattr(person, _attname(name)) not in (None, "", [])]
-        given += ["aliases"] if alias_names else []
-        given += ["phones"] if numbers else []
-        audit_record(actor=actor, action="person.create", obj=person, fields=["organisation", *given])
-        return person
+                errors.setdefault("phones", []).extend(exc.message_dict["phones"])
+    alias_rows = [PersonAlias(name=name, kind=kind, script=rules.detect_script(name)) for name, kind in named.items()]
+    for alias in alias_rows:
+        try:
+            alias.clean_fields(exclude=["person"])
+        except ValidationError as exc:
+            errors.setdefault("aliases", []).extend(exc.message_dict.get("name", exc.messages))
+    relations = [Relation(related_name=" ".join(name.split()), kind=kind) for kind, name in relatives
+                 if name and name.strip()]  # fmt: skip
+    for relation in relations:
+        try:
+            relation.clean_fields(exclude=["person", "related_person"])
+        except ValidationError as exc:
+            errors.setdefault("relations", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    given = [name for name in EDITABLE_FIELDS if getattr(person, _attname(name)) not in (None, "", [])]
+    given += ["aliases"] if alias_rows else []
+    given += ["phones"] if numbers else []
+    given += ["relations"] if relations else []
+    phone_rows = [PhoneNumber(number=number) for number in dict.fromkeys(numbers)]
+    return PersonDraft(person, alias_rows, phone_rows, relations, ["organisation", *given])
+
+
+def persons_write(*, actor, drafts: Sequence[PersonDraft]) -> list[Person]:
+    """Write checked persons (`person_build`) in one insert a table, each with her search keys (where name
+    search reads them), aliases, phones and relatives, and one `person.create` audit event. Call it inside the
+    caller's transaction. The matcher is the callers' to ask (setu.tracing.matching)."""
+    persons = Person.objects.bulk_create([draft.person for draft in drafts])
+    PersonSearchToken.objects.bulk_create(bulk_search_tokens(persons))
+    for model, rows in ((PersonAlias, "aliases"), (PhoneNumber, "phones"), (Relation, "relations")):
+        children = []
+        for draft in drafts:
+            for child in getattr(draft, rows):
+                child.person = draft.person
+                children.append(child)
+        model.objects.bulk_create(children)
+    for draft in drafts:
+        audit_record(actor=actor, action="person.create", obj=draft.person, fields=draft.given)
+    return persons
 
 
 @_editing

@@ -31,7 +31,7 @@ from setu.core.enums import Gender
 from setu.core.ids import numbers_taken
 from setu.geo.models import District, LocalLevel
 from setu.people import services as people
-from setu.people.models import BirthPrecision, Nationality, Person, PersonAlias, Relation
+from setu.people.models import BirthPrecision, Nationality, Person, Relation
 from setu.people.selectors import person_can_edit
 from setu.tracing import matching, selectors
 from setu.tracing.models import (
@@ -312,27 +312,22 @@ def _photo_problems(actor, entry: ReportEntry, errors: dict[str, list[str]]) -> 
         _merge(errors, {"photo": exc.message_dict.get("photo", exc.messages)})
 
 
-def _person_create(actor, entry: MissingPersonEntry, organisation: Organisation, location: District | None,
-                   values: dict[str, Any], today: dt.date) -> Person:  # fmt: skip
-    """Register the missing person through setu.people (in the caller's transaction), with her other name,
-    her parents' names and her phone. Its ValidationError uses the person service's field names."""
-    person = people.person_create(
-        actor=actor, organisation=organisation, full_name=entry.full_name, gender=entry.gender,
+def _person_draft(actor, entry: MissingPersonEntry, organisation: Organisation, location: District | None,
+                  values: dict[str, Any], today: dt.date, in_memory: bool) -> people.PersonDraft:  # fmt: skip
+    """The missing person's new record, checked by setu.people, with her other name, her parents' names and
+    her phone. Its ValidationError uses the person service's field names."""
+    return people.person_build(
+        actor=actor, owner=organisation, full_name=entry.full_name, gender=entry.gender,
         nationality=entry.nationality, location_district=location, home_district=entry.home_district,
         home_local_level=entry.home_local_level, home_ward=entry.home_ward, home_address=entry.home_address,
-        phones=[entry.phone] if entry.phone else [], **_birth(entry, values["last_seen_on"], today),
+        phones=[entry.phone] if entry.phone else [], spellings=[entry.other_name],
+        relatives=[(Relation.Kind.FATHER, entry.father_name), (Relation.Kind.MOTHER, entry.mother_name)],
+        in_memory=in_memory, **_birth(entry, values["last_seen_on"], today),
     )  # fmt: skip
-    other = " ".join(entry.other_name.split())
-    if other and other != person.full_name:
-        people.person_add_alias(actor=actor, person=person, name=other, kind=PersonAlias.Kind.SPELLING)
-    for kind, name in ((Relation.Kind.FATHER, entry.father_name), (Relation.Kind.MOTHER, entry.mother_name)):
-        if name.strip():
-            people.person_add_relation(actor=actor, person=person, kind=kind, related_name=name)
-    return person
 
 
-def _next_number(year: int) -> str:
-    return f"{settings.SETU_NODE}-MPR-{year}-{numbers_taken(MissingReportCounter, year=year):06d}"
+def _number(year: int, taken: int) -> str:
+    return f"{settings.SETU_NODE}-MPR-{year}-{taken:06d}"
 
 
 def _given(report: MissingReport) -> list[str]:
@@ -346,6 +341,16 @@ def _attname(name: str) -> str:
 # --- the services ----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class ReportDraft:
+    """A report checked and not yet written (`report_build`): the report, and her new record if she has none."""
+
+    report: MissingReport
+    person: people.PersonDraft | None
+    photo: Any
+    given: list[str]
+
+
 def report_create(*, actor, entry: ReportEntry, now: dt.datetime | None = None) -> MissingReport:
     """Register a missing-person report for the actor's organisation: the missing person (an existing record
     the actor may see, or a new one registered through setu.people with her other name, her parents' names
@@ -355,6 +360,15 @@ def report_create(*, actor, entry: ReportEntry, now: dt.datetime | None = None) 
     Refused, with every problem at once and nothing written: no name or sex for a new person, no reporter or
     relation, no last-seen date, a date in the future or before 1950, last seen after the report or before
     she was born, a municipality outside the district chosen, a phone that cannot be dialled, a bad photo."""
+    draft = report_build(actor=actor, entry=entry, now=now)
+    with transaction.atomic():
+        return reports_write(actor=actor, drafts=[draft])[0]
+
+
+def report_build(*, actor, entry: ReportEntry, now: dt.datetime | None = None, in_memory: bool = False) -> ReportDraft:
+    """Check a report as `report_create` does and return its draft, writing nothing; `reports_write` writes
+    drafts. `in_memory=True` checks her new record without asking the database (setu.people.person_build),
+    for an import's chunk written in one bulk write."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     errors: dict[str, list[str]] = {}
@@ -371,27 +385,44 @@ def report_create(*, actor, entry: ReportEntry, now: dt.datetime | None = None) 
     if existing is None and location is None and organisation is not None:
         _add(errors, "last_seen_district", _("Give the district where she was last seen, or her home district: it "
                                              "decides who may see her record."))  # fmt: skip
-    with transaction.atomic():
-        person = existing
-        if person is None and organisation is not None:
-            try:
-                person = _person_create(actor, entry.person, organisation, location, values, today)
-            except ValidationError as exc:  # nothing of her was saved; say what setu.people refused
-                _merge(
-                    errors, {_PERSON_FIELDS.get(name, name): messages for name, messages in exc.message_dict.items()}
-                )
-        if errors:
-            raise ValidationError(errors)  # inside the transaction: anything written above is rolled back
-        assert person is not None and organisation is not None  # noqa: S101 - no errors means both were found
-        report = MissingReport(number=_next_number(values["reported_on"].year), organisation=organisation,
-                               person=person, created_by=actor, **values)  # fmt: skip
-        report.save()
-        if entry.photo is not None:
-            people.person_add_photo(actor=actor, person=person, upload=entry.photo)
-        given = ["organisation", "person", *_given(report), *(["photo"] if entry.photo is not None else [])]
-        audit_record(actor=actor, action="tracing.report_create", obj=report, organisation=organisation, fields=given)
-        _saved(report)
-    return report
+    person_draft = None
+    if existing is None and organisation is not None:
+        try:
+            person_draft = _person_draft(actor, entry.person, organisation, location, values, today, in_memory)
+        except ValidationError as exc:  # say what setu.people refused, in the report's words
+            _merge(errors, {_PERSON_FIELDS.get(name, name): messages for name, messages in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    assert organisation is not None  # noqa: S101 - no errors means it was found
+    report = MissingReport(organisation=organisation, person=existing, created_by=actor, **values)
+    given = ["organisation", "person", *_given(report), *(["photo"] if entry.photo is not None else [])]
+    return ReportDraft(report, person_draft, entry.photo, given)
+
+
+def reports_write(*, actor, drafts: list[ReportDraft]) -> list[MissingReport]:
+    """Write checked reports (`report_build`) inside the caller's transaction: the new persons in one bulk write
+    (setu.people.persons_write), the numbers taken once a year, the reports in one insert, an audit event each,
+    and each report matched once the transaction commits."""
+    new = [draft for draft in drafts if draft.person is not None]
+    people.persons_write(actor=actor, drafts=[draft.person for draft in new if draft.person is not None])
+    for draft in new:
+        assert draft.person is not None  # noqa: S101 - filtered above
+        draft.report.person = draft.person.person
+    by_year: dict[int, list[MissingReport]] = {}
+    for draft in drafts:
+        by_year.setdefault(draft.report.reported_on.year, []).append(draft.report)
+    for year, reports in by_year.items():
+        first = numbers_taken(MissingReportCounter, year=year, count=len(reports))
+        for offset, report in enumerate(reports):
+            report.number = _number(year, first + offset)
+    reports = MissingReport.objects.bulk_create([draft.report for draft in drafts])
+    for draft in drafts:
+        if draft.photo is not None:
+            people.person_add_photo(actor=actor, person=draft.report.person, upload=draft.photo)
+        audit_record(actor=actor, action="tracing.report_create", obj=draft.report,
+                     organisation=draft.report.organisation, fields=draft.given)  # fmt: skip
+        _saved(draft.report)
+    return reports
 
 
 def report_update(*, actor, report: MissingReport, now: dt.datetime | None = None, **changes: Any) -> MissingReport:

@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from setu.accounts.policy import NotFoundOrForbidden
 from setu.audit.models import AuditEvent
+from setu.audit.services import audit_verify
 from setu.imports import running, services
 from setu.imports.models import ImportRun, ImportSource, Kind, RunStatus
 from setu.imports.tests.factories import REPORT_HEADER, REPORT_MAPPING, csv_bytes, report_row
@@ -107,6 +109,7 @@ def test_an_unknown_column_must_be_chosen_or_ignored(np_shelter, commit):
 
 def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, monkeypatch, commit):
     monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
+    monkeypatch.setattr(running.kinds, "BULK", {})  # row by row, as cases are written (the bulk path: below)
     rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
     run = _run(np_shelter, rows)
     with commit(execute=True):
@@ -135,6 +138,71 @@ def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, mo
     assert run.status == RunStatus.DONE
     assert [c["row"] for c in run.created] == [2, 3, 4, 5, 6]
     assert MissingReport.objects.count() == 5
+
+
+def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(np_shelter, monkeypatch, commit):
+    monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
+    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
+    run = _run(np_shelter, rows)
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    bulk = running.kinds.BULK[Kind.MISSING_REPORTS]
+    calls = {"bulk": 0, "row": 0}
+
+    def refuse_second(ctx, drafts):
+        calls["bulk"] += 1
+        if calls["bulk"] == 2:
+            bulk.write(ctx, drafts)  # written, then refused: the chunk's transaction takes it back
+            raise IntegrityError("a rule only the database checks")
+        return bulk.write(ctx, drafts)
+
+    real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
+
+    def count(ctx, values):
+        calls["row"] += 1
+        return real(ctx, values)
+
+    monkeypatch.setitem(running.kinds.BULK, Kind.MISSING_REPORTS, running.kinds.Bulk(bulk.build, refuse_second))
+    monkeypatch.setitem(running.kinds.WRITERS, Kind.MISSING_REPORTS, count)
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert calls == {"bulk": 3, "row": 2}  # chunks (2, 3) and (6) in bulk; (4, 5) again row by row
+    assert [c["row"] for c in run.created] == [2, 3, 4, 5, 6]
+    assert sorted(MissingReport.objects.values_list("number", flat=True)) == [
+        f"NP-MPR-{timezone.localdate().year}-{n:06d}" for n in range(1, 6)]  # fmt: skip
+    assert AuditEvent.objects.filter(action="tracing.report_create").count() == 5
+    assert audit_verify() == []
+
+
+def test_a_row_refused_in_bulk_stops_the_run_there_with_the_rows_before_it_in(np_shelter, monkeypatch, commit):
+    monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
+    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
+    run = _run(np_shelter, rows)
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    bulk = running.kinds.BULK[Kind.MISSING_REPORTS]
+    real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
+
+    def refuse_girl_3(write):
+        def refusing(ctx, values):
+            if values["full_name"] == "Girl 3":
+                raise ValidationError({"reporter_name": ["changed meanwhile"]})
+            return write(ctx, values)
+
+        return refusing
+
+    monkeypatch.setitem(running.kinds.BULK, Kind.MISSING_REPORTS, running.kinds.Bulk(refuse_girl_3(bulk.build),
+                                                                                      bulk.write))  # fmt: skip
+    monkeypatch.setitem(running.kinds.WRITERS, Kind.MISSING_REPORTS, refuse_girl_3(real))
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED
+    assert "Row 5" in run.stop_reason and "changed meanwhile" in run.stop_reason
+    assert [c["row"] for c in run.created] == [2, 3]  # the chunk of rows 4 and 5 is not in at all
+    assert MissingReport.objects.count() == 2
 
 
 def test_a_caseworker_may_not_import(np_caseworker, np_shelter, commit):

@@ -13,11 +13,12 @@ from django.utils import timezone
 from setu.accounts.models import Organisation, User
 from setu.accounts.tests.factories import UserFactory
 from setu.core.enums import Gender
+from setu.core.ids import numbers_taken
 from setu.geo.models import District
 from setu.people.models import Person
 from setu.people.tests.factories import PersonFactory
-from setu.tracing.models import MissingReport
-from setu.tracing.services import MissingPersonEntry, ReportEntry, _next_number
+from setu.tracing.models import MissingReport, MissingReportCounter
+from setu.tracing.services import MissingPersonEntry, ReportEntry, _number
 
 
 def person_entry(**values: Any) -> MissingPersonEntry:
@@ -52,8 +53,9 @@ def make_report(
     defaults: dict[str, Any] = {"reporter_name": "Her father", "reporter_relation": "father",
                                 "last_seen_on": reported_on - dt.timedelta(days=1)}  # fmt: skip
     with transaction.atomic():
+        taken = numbers_taken(MissingReportCounter, year=reported_on.year)
         return MissingReport.objects.create(
-            number=_next_number(reported_on.year), organisation=organisation, person=person,
+            number=_number(reported_on.year, taken), organisation=organisation, person=person,
             last_seen_district=last_seen_district, reported_on=reported_on,
             created_by=created_by or UserFactory(), **{**defaults, **values},
         )  # fmt: skip
