@@ -157,9 +157,9 @@ def seed(count: int) -> Seeded:  # noqa: C901 - one linear script, easier to rea
     from setu.cases.sop import SOP_V1_PATH, engine
     from setu.geo.models import District
     from setu.geo.services import gazetteer_load
-    from setu.people.models import Person, PersonSearchToken
+    from setu.people.models import Person
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import bulk_search_tokens, refresh_name_fields
+    from setu.people.services import index_names_bulk, refresh_name_fields
     from setu.web.demo.cases import route, schedule
     from setu.web.demo.names import generate_persons
     from setu.web.demo.seed import _birth_fields
@@ -264,10 +264,9 @@ def seed(count: int) -> Seeded:  # noqa: C901 - one linear script, easier to rea
     with transaction.atomic():
         persons = bulk(Person, persons)
         suspects = bulk(Person, suspects)
-        tokens = bulk_search_tokens(persons + suspects)
-        bulk(PersonSearchToken, tokens)
+        tokens = index_names_bulk(persons + suspects)
     print(
-        f"stored {len(persons)} survivors and {len(tokens)} search tokens in {time.perf_counter() - started:.1f} s",
+        f"stored {len(persons)} survivors and {tokens} search tokens in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
 

@@ -131,9 +131,9 @@ def seed(count: int, var_dir: Path) -> dict:  # noqa: C901 - one linear script, 
     from setu.interceptions import screening
     from setu.interceptions.models import Companion, InterceptedPerson, Interception, InterceptionCounter, age_band
     from setu.interceptions.services import checklist_current, parsed
-    from setu.people.models import Person, PersonSearchToken
+    from setu.people.models import Person
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import bulk_search_tokens, refresh_name_fields
+    from setu.people.services import index_names_bulk, refresh_name_fields
     from setu.web.demo.names import FEMALE, MALE, generate_persons
 
     started = time.perf_counter()
@@ -206,7 +206,7 @@ def seed(count: int, var_dir: Path) -> dict:  # noqa: C901 - one linear script, 
 
     def store_persons(persons: list[Person]) -> list[Person]:
         created = Person.objects.bulk_create(persons, batch_size=2000)
-        PersonSearchToken.objects.bulk_create(bulk_search_tokens(created), batch_size=5000)
+        index_names_bulk(created)
         return created
 
     # --- recurring escorts: each works one to three crossing points ---

@@ -50,9 +50,9 @@ def seed(count: int) -> list[tuple[str, str, str]]:
     from setu.accounts.models import Membership, Organisation, User
     from setu.geo.models import District
     from setu.geo.services import gazetteer_load
-    from setu.people.models import Person, PersonSearchToken
+    from setu.people.models import Person
     from setu.people.rules import estimated_birth_date
-    from setu.people.services import bulk_search_tokens, refresh_name_fields
+    from setu.people.services import index_names_bulk, refresh_name_fields
     from setu.web.demo.names import generate_persons
     from setu.web.demo.seed import _birth_fields
 
@@ -97,13 +97,7 @@ def seed(count: int) -> list[tuple[str, str, str]]:
             Person.objects.bulk_create(rows)
             rows = []
     Person.objects.bulk_create(rows)
-    tokens = []
-    for person in Person.objects.only("id", "search_keys").iterator(chunk_size=5000):
-        tokens.extend(bulk_search_tokens([person]))
-        if len(tokens) >= 20000:
-            PersonSearchToken.objects.bulk_create(tokens)
-            tokens = []
-    PersonSearchToken.objects.bulk_create(tokens)
+    index_names_bulk(Person.objects.only("id", "search_keys").iterator(chunk_size=5000))
     ids = list(Person.objects.order_by("id").values_list("public_id", flat=True))
     print(f"stored {len(ids)} persons in {time.perf_counter() - started:.1f} s", flush=True)
     from django.db import connection

@@ -20,6 +20,9 @@ from setu.core import context
 
 def _clean(text: str, limit: int) -> str:
     # ASVS 16.4.1: no control characters (log injection) in what is logged.
+    text = str(text)
+    if text.isprintable():
+        return text[:limit]
     return "".join(ch for ch in str(text) if ch.isprintable())[:limit]
 
 

@@ -31,6 +31,7 @@ matches a token prefix with a plain `LIKE '% word%'`, which every database can d
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -233,6 +234,12 @@ def fold_latin(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", ascii_only.lower()))
 
 
+# Names repeat (a district's surnames, the common given names): the word-level forms below are pure functions of
+# their text, kept for the process's life. An import of 50,000 rows computes far fewer than 50,000 words' forms.
+_WORDS_KEPT = 65_536
+
+
+@functools.lru_cache(maxsize=_WORDS_KEPT)
 def devanagari_to_latin(text: str, *, silent_vowels: bool = False) -> str:
     """Readable plain-ASCII romanisation of Devanagari (Nepali or Hindi).
 
@@ -338,14 +345,15 @@ def word_key(word: str) -> str:
     return phonetic_key(fold_latin(word).replace(" ", ""))
 
 
-def _word_forms(word: str) -> list[str]:
+@functools.lru_cache(maxsize=_WORDS_KEPT)
+def _word_forms(word: str) -> tuple[str, ...]:
     """The forms of one word that go into search text: itself, the other script, the phonetic key."""
     key = word_key(word)
-    keys = [KEY_PREFIX + key] if key else []
+    keys = (KEY_PREFIX + key,) if key else ()
     if has_devanagari(word):
-        return [word, devanagari_to_latin(word), *keys]
+        return (word, devanagari_to_latin(word), *keys)
     latin = fold_latin(word)
-    return [latin, latin_to_devanagari(latin), *keys]
+    return (latin, latin_to_devanagari(latin), *keys)
 
 
 _IGNORED = dict.fromkeys(map(ord, "\u200c\u200d\u00ad"))

@@ -29,8 +29,8 @@ from setu.imports.services import problems_of
 
 log = logging.getLogger(__name__)
 
-CHECK_CHUNK = 100  # rows written and rolled back per transaction in the dry run (a few seconds of lock)
-IMPORT_CHUNK = 100  # rows committed together (with the run's record of them) in the import
+CHECK_CHUNK = 500  # rows written and rolled back per transaction in the dry run (a second or two of lock)
+IMPORT_CHUNK = 500  # rows committed together (with the run's record of them) in the import
 DUPLICATE_THRESHOLD = 0.5  # the chance at which `setu link` and `setu dedupe` call a pair the same person
 Progress = Callable[[int, int], None]
 
@@ -181,23 +181,28 @@ def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
 
 def _node_duplicates(records: list[dict[str, str]], actor) -> list[dict[str, Any]]:
     """Rows probably of a person already on the node: the candidates the matcher finds for a new record
-    (blocking keys, then the model's scoring). Only persons the importer may see are named."""
+    (blocking keys, then the model's scoring), asked for a few hundred rows at a time. Only persons the
+    importer may see are named."""
     from setu.people.models import Person
     from setu.tracing.linkage.features import read_record
-    from setu.tracing.matching import ANYONE, candidates
+    from setu.tracing.matching import ANYONE, KEYS_ASKED, candidates_many
 
     grant = policy.grants(actor, Permission.PERSON_VIEW)
     found = []
     today = timezone.localdate()
-    for record in records:
-        for scored in candidates(read_record(record, today=today), among=ANYONE, threshold=DUPLICATE_THRESHOLD,
-                                 limit=3):  # fmt: skip
-            person = Person.objects.filter(pk=scored.person_id).first()
-            if person is None or not grant.covers(organisation_id=person.organisation_id,
-                                                  district_id=person.location_district_id):  # fmt: skip
-                continue
-            found.append({"row": int(record["record_id"]), "person": str(person.public_id), "name": person.full_name,
-                          "probability": round(scored.probability, 3)})  # fmt: skip
+    for start in range(0, len(records), KEYS_ASKED):
+        chunk = records[start : start + KEYS_ASKED]
+        features = [read_record(record, today=today) for record in chunk]
+        scored = candidates_many(features, among=ANYONE, threshold=DUPLICATE_THRESHOLD, limit=3)
+        persons = Person.objects.in_bulk({s.person_id for row in scored for s in row})
+        for record, row in zip(chunk, scored, strict=True):
+            for candidate in row:
+                person = persons.get(candidate.person_id)
+                if person is None or not grant.covers(organisation_id=person.organisation_id,
+                                                      district_id=person.location_district_id):  # fmt: skip
+                    continue
+                found.append({"row": int(record["record_id"]), "person": str(person.public_id),
+                              "name": person.full_name, "probability": round(candidate.probability, 3)})  # fmt: skip
     return found
 
 

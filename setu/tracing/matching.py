@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ SHOWN = 10  # candidates kept per record
 # batch engines leave out keys shared by more than blocking.MAX_BLOCK records.
 MAX_KEY_PERSONS = min(MAX_BLOCK, 2000)
 SWEEP_BATCH = 2000
+KEYS_ASKED = 500  # keys (or persons) asked of the index in one query by candidates_many
 # A model needs this many records a side to be trained on the node; until then, the defaults.
 MIN_TRAINING_RECORDS = 200
 
@@ -235,27 +236,45 @@ def candidates(features: Features, *, among: str, exclude: frozenset[int] = froz
     """The persons of one side (REPORTS, FOUND or ANYONE) most likely to be the same as `features`, best
     first: those sharing a blocking key with it (keys shared by more than MAX_KEY_PERSONS left out), scored
     by the node's model with its own SQL, at or above `threshold`."""
-    wanted = keys(features)
-    if not wanted:
-        return []
-    ids: set[int] = set()
-    for key in wanted:
-        found = list(BlockKey.objects.filter(key=key).values_list("person_id", flat=True)[: MAX_KEY_PERSONS + 1])
-        if len(found) <= MAX_KEY_PERSONS:
-            ids.update(found)
-    ids -= set(exclude)
-    if not ids:
-        return []
-    profiles = MatchProfile.objects.filter(person_id__in=sorted(ids)).filter(_among(among))
-    others = [_features(data) for data in profiles.values_list("features", flat=True)]
+    return candidates_many([features], among=among, exclude=exclude, limit=limit, threshold=threshold)[0]
+
+
+def candidates_many(records: list[Features], *, among: str, exclude: frozenset[int] = frozenset(),
+                    limit: int = SHOWN, threshold: float = REVIEW_THRESHOLD) -> list[list[Scored]]:  # fmt: skip
+    """`candidates` for many records at once (an import's rows), each record's list in their order: the index
+    is asked once for all their keys and once for the persons found, not once a record."""
+    wanted = [keys(features) for features in records]
+    every = sorted({key for record_keys in wanted for key in record_keys})
+    persons: dict[str, list[int]] = {}
+    for start in range(0, len(every), KEYS_ASKED):
+        asked = every[start : start + KEYS_ASKED]
+        crowded = set(BlockKey.objects.filter(key__in=asked).values("key").annotate(n=Count("id"))
+                      .filter(n__gt=MAX_KEY_PERSONS).values_list("key", flat=True))  # fmt: skip
+        for key, person_id in BlockKey.objects.filter(key__in=[k for k in asked if k not in crowded]).values_list(
+            "key", "person_id"
+        ):
+            persons.setdefault(key, []).append(person_id)
+    ids = [{p for key in record_keys for p in persons.get(key, ())} - set(exclude) for record_keys in wanted]
+    found = sorted(set().union(*ids)) if ids else []
+    profiles: dict[int, Features] = {}
+    for start in range(0, len(found), KEYS_ASKED):
+        chunk = found[start : start + KEYS_ASKED]
+        for person_id, data in (
+            MatchProfile.objects.filter(person_id__in=chunk).filter(_among(among)).values_list("person_id", "features")
+        ):
+            profiles[person_id] = _features(data)
     current = current_model()
-    scored = score_candidates(features, others, current.model)
-    return [
-        Scored(int(other.record_id), probability, current.model.explain(levels, {"given": features.given,
-                                                                              "family": features.family}))
-        for other, probability, levels in scored[:limit]
-        if probability >= threshold
-    ]  # fmt: skip
+    result = []
+    for features, record_ids in zip(records, ids, strict=True):
+        others = [profiles[p] for p in sorted(record_ids) if p in profiles]
+        scored = score_candidates(features, others, current.model) if others else []
+        result.append([
+            Scored(int(other.record_id), probability, current.model.explain(levels, {"given": features.given,
+                                                                                  "family": features.family}))
+            for other, probability, levels in scored[:limit]
+            if probability >= threshold
+        ])  # fmt: skip
+    return result
 
 
 def _keep(report: MissingReport, person_id: int, scored: Scored, trained_at: dt.datetime | None) -> None:

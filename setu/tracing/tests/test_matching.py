@@ -72,6 +72,18 @@ def test_a_case_opened_for_her_is_proposed_for_the_report_across_scripts(matched
     assert candidate.explanation == sorted(candidate.explanation, key=lambda item: -abs(item["weight"]))
 
 
+def test_candidates_for_many_records_are_each_record_s_own_candidates(matched, django_assert_max_num_queries):
+    report, case = matched
+    her = matching.features_of(report.person)
+    nobody = matching.read_record({"record_id": "x", "full_name": "Zzyzx Qwerty", "sex": "Male"},
+                                  today=timezone.localdate())  # fmt: skip
+    alone = [matching.candidates(f, among=matching.ANYONE) for f in (her, nobody, her)]
+    with django_assert_max_num_queries(6):  # the keys' counts, their persons, the profiles (and the model)
+        together = matching.candidates_many([her, nobody, her], among=matching.ANYONE)
+    assert together == alone
+    assert case.survivor_id in {s.person_id for s in together[0]} and together[1] == []
+
+
 def test_a_report_saved_after_the_case_finds_her_too(np_caseworker, np_police, morang,
                                                      django_capture_on_commit_callbacks):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

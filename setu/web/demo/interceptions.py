@@ -76,8 +76,8 @@ from setu.interceptions.services import (
     parsed,
 )
 from setu.people import rules
-from setu.people.models import BirthPrecision, Person, PersonSearchToken, PhoneNumber
-from setu.people.services import bulk_search_tokens, refresh_name_fields
+from setu.people.models import BirthPrecision, Person, PhoneNumber
+from setu.people.services import index_names_bulk, refresh_name_fields
 from setu.web.demo import agencies
 from setu.web.demo.names import FEMALE, MALE, SyntheticPerson, generate_persons
 
@@ -972,7 +972,7 @@ class _Writer:
         created = Person.objects.bulk_create([person for person, _phone in new.values()], batch_size=500)
         for key, person in zip(new, created, strict=True):
             self.persons[key] = person
-        PersonSearchToken.objects.bulk_create(bulk_search_tokens(created), batch_size=2000, ignore_conflicts=True)
+        index_names_bulk(created)
         PhoneNumber.objects.bulk_create(
             [PhoneNumber(person=person, number=phone) for person, phone in new.values() if phone], batch_size=1000
         )
