@@ -367,8 +367,8 @@ def _other_name(values: dict[str, Any]) -> str:
     return values.get("name_ne") or "" if values.get("full_name") else ""
 
 
-def write_interception(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
-    from setu.interceptions.services import InterceptionEntry, PersonEntry, interception_record
+def _interception_entry(ctx: Context, values: dict[str, Any]):
+    from setu.interceptions.services import InterceptionEntry, PersonEntry
 
     day = values.get("intercepted_on")
     notes = values.get("notes") or ""
@@ -379,15 +379,42 @@ def write_interception(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
         nationality=values.get("nationality") or "", home_district=values.get("home_district"),
         phone=values.get("phone") or "",
     )  # fmt: skip
-    entry = InterceptionEntry(
+    return InterceptionEntry(
         station=values.get("station"), intercepted_at=_at(day, values.get("intercepted_time")) if day else None,
         persons=[person], organisation=ctx.organisation, staff_names=values.get("staff_names") or "",
         destination=values.get("destination") or "", destination_country=values.get("destination_country") or "",
         notes=notes,
     )  # fmt: skip
-    interception = interception_record(actor=ctx.actor, entry=entry)
+
+
+def _interception_written(interception) -> dict[str, str]:
     first = interception.persons.select_related("person").first()
     return {"number": interception.number, "person": str(first.person.public_id) if first else ""}
+
+
+def write_interception(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
+    from setu.interceptions.services import interception_record
+
+    return _interception_written(interception_record(actor=ctx.actor, entry=_interception_entry(ctx, values)))
+
+
+def build_interception(ctx: Context, values: dict[str, Any]) -> Any:
+    from setu.interceptions.services import interception_build
+
+    return interception_build(actor=ctx.actor, entry=_interception_entry(ctx, values), in_memory=True)
+
+
+def write_interceptions(ctx: Context, drafts: list[Any]) -> list[dict[str, str]]:
+    from setu.interceptions.services import interceptions_write
+    from setu.people.services import PersonDraft
+
+    interceptions_write(actor=ctx.actor, drafts=drafts)
+    written = []
+    for draft in drafts:
+        found = draft.persons[0][1]  # a sheet's row is one person stopped, new (existing ones are not imported)
+        person = found.person if isinstance(found, PersonDraft) else found
+        written.append({"number": draft.interception.number, "person": str(person.public_id)})
+    return written
 
 
 def _report_entry(ctx: Context, values: dict[str, Any]):
@@ -471,6 +498,7 @@ class Bulk:
 
 # Kinds without an entry are written row by row through WRITERS (a case opens its SOP, deadlines and tasks).
 BULK: dict[str, Bulk] = {
+    Kind.INTERCEPTIONS: Bulk(build_interception, write_interceptions),
     Kind.MISSING_REPORTS: Bulk(build_missing_report, write_missing_reports),
 }
 

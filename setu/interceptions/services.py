@@ -40,7 +40,7 @@ from setu.interceptions.models import (
 )
 from setu.interceptions.selectors import posted_stations
 from setu.people.models import Person
-from setu.people.services import normalise_phone_or_error, person_create
+from setu.people.services import PersonDraft, normalise_phone_or_error, person_build, persons_write
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 EARLIEST = dt.date(2000, 1, 1)
@@ -217,12 +217,9 @@ def _person_problems(entries: Sequence[PersonEntry], where: str, *, companions: 
     return problems
 
 
-def _next_number(year: int) -> str:
-    return f"{settings.SETU_NODE}-INT-{year}-{numbers_taken(InterceptionCounter, year=year):06d}"
-
-
-def _person_for(actor, entry: PersonEntry, organisation: Organisation, station: BorderPoint,
-                on: dt.date) -> Person:  # fmt: skip
+def _person_for(actor, entry: PersonEntry, organisation: Organisation, station: BorderPoint, on: dt.date,
+                in_memory: bool) -> Person | PersonDraft:  # fmt: skip
+    """The existing record the actor may see, or the draft of a new one placed at the station's district."""
     if entry.person is not None:
         if not policy.grants(actor, Permission.PERSON_VIEW).covers(
             organisation_id=entry.person.organisation_id, district_id=entry.person.location_district_id
@@ -231,12 +228,12 @@ def _person_for(actor, entry: PersonEntry, organisation: Organisation, station: 
                 actor, "interception.record", object_type="people.person", object_id=str(entry.person.public_id)
             )
         return entry.person
-    return person_create(
-        actor=actor, organisation=organisation, full_name=entry.full_name, location_district=station.district,
+    return person_build(
+        actor=actor, owner=organisation, full_name=entry.full_name, location_district=station.district,
         gender=entry.gender or "NonSpecifiedUnknown", age_estimate=entry.age_years,
         age_estimated_on=on if entry.age_years is not None else None, nationality=entry.nationality,
         home_district=entry.home_district, phones=[entry.phone] if entry.phone else [],
-        birth_precision="estimated" if entry.age_years is not None else "unknown",
+        birth_precision="estimated" if entry.age_years is not None else "unknown", in_memory=in_memory,
     )  # fmt: skip
 
 
@@ -244,11 +241,38 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
     """Record an interception in one sitting: the people stopped (existing records or new ones), the
     companions and suspects, the red flags (scored with the checklist in use now) and the certainty.
     Bad input raises ValidationError with every problem, and nothing is saved."""
-    now = now or timezone.now()
     organisation = _organisation(actor, entry.organisation, entry.station)
     saved = _saved_draft(organisation, entry.draft_key)
     if saved is not None:
         return saved
+    draft = interception_build(actor=actor, entry=entry, now=now)
+    try:
+        with transaction.atomic():
+            return interceptions_write(actor=actor, drafts=[draft])[0]
+    except IntegrityError:
+        saved = _saved_draft(organisation, entry.draft_key)  # the same draft sent twice at once
+        if saved is None:
+            raise
+        return saved
+
+
+@dataclass
+class InterceptionDraft:
+    """An interception checked and not yet written (`interception_build`): each person stopped and each
+    companion as an existing record or a new one's draft (setu.people.person_build), with their entries."""
+
+    interception: Interception
+    persons: list[tuple[PersonEntry, Person | PersonDraft]]
+    companions: list[tuple[PersonEntry, Person | PersonDraft]]
+
+
+def interception_build(*, actor, entry: InterceptionEntry, now: dt.datetime | None = None,
+                       in_memory: bool = False) -> InterceptionDraft:  # fmt: skip
+    """Check an interception as `interception_record` does and return its draft, writing nothing;
+    `interceptions_write` writes drafts. `in_memory=True` checks new persons without asking the database
+    (setu.people.person_build), for an import's chunk written in one bulk write."""
+    now = now or timezone.now()
+    organisation = _organisation(actor, entry.organisation, entry.station)
     errors: dict[str, list[str]] = _choice_problems(entry)
     checks = [
         ("station", _station_problems(actor, organisation, entry.station)),
@@ -261,6 +285,13 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
             errors.setdefault(name, []).extend(problems)
     if not entry.persons:
         errors.setdefault("persons", []).append(_("Add at least one person stopped."))
+    for name, entries in (("persons", entry.persons), ("companions", entry.companions)):
+        seen: set[int] = set()
+        for person in (e.person for e in entries if e.person is not None):
+            if person.pk in seen:
+                message = _("%(name)s is already on this record.") % {"name": person.full_name}
+                errors.setdefault(name, []).append(message)
+            seen.add(person.pk)
     checklist = checklist_current()
     try:
         result = screening.score(parsed(checklist), list(entry.flags))
@@ -269,73 +300,104 @@ def interception_record(*, actor, entry: InterceptionEntry, now: dt.datetime | N
     if errors:
         raise ValidationError(errors)
     assert entry.station is not None and entry.intercepted_at is not None  # noqa: S101 - checked above
-    try:
-        return _record(actor, entry, organisation, checklist, result)
-    except IntegrityError:
-        saved = _saved_draft(organisation, entry.draft_key)  # the same draft sent twice at once
-        if saved is None:
-            raise
-        return saved
+    on = timezone.localdate(entry.intercepted_at)
+    interception = Interception(
+        station=entry.station, district_id=entry.station.district_id, organisation=organisation,
+        intercepted_at=entry.intercepted_at, staff_names=entry.staff_names, noticed_by=entry.noticed_by,
+        transport=entry.transport, vehicle=entry.vehicle, coming_from=entry.coming_from,
+        from_district=entry.from_district, purpose=entry.purpose, purpose_detail=entry.purpose_detail,
+        destination=entry.destination, destination_country=entry.destination_country,
+        onward_country=entry.onward_country, documents=sorted(set(entry.documents)), checklist=checklist,
+        flags=[key for key, _w in result.drivers], score=result.points, risk_level=result.level,
+        certainty=entry.certainty, notes=entry.notes, created_by=actor, draft_key=entry.draft_key[:64],
+    )  # fmt: skip
+    persons = [(e, _person_for(actor, e, organisation, entry.station, on, in_memory)) for e in entry.persons]
+    companions = [(e, _person_for(actor, e, organisation, entry.station, on, in_memory)) for e in entry.companions]
+    return InterceptionDraft(interception, persons, companions)
 
 
-def _saved_draft(organisation: Organisation, draft_key: str) -> Interception | None:
-    return Interception.objects.filter(organisation=organisation, draft_key=draft_key).first() if draft_key else None
-
-
-def _record(actor, entry: InterceptionEntry, organisation: Organisation, checklist: Checklist,
-            result: screening.Score) -> Interception:  # fmt: skip
-    assert entry.station is not None and entry.intercepted_at is not None  # noqa: S101 - checked by the caller
-    with transaction.atomic():
-        interception = Interception.objects.create(
-            number=_next_number(timezone.localtime(entry.intercepted_at).year), station=entry.station,
-            district_id=entry.station.district_id, organisation=organisation, intercepted_at=entry.intercepted_at,
-            staff_names=entry.staff_names, noticed_by=entry.noticed_by, transport=entry.transport,
-            vehicle=entry.vehicle, coming_from=entry.coming_from, from_district=entry.from_district,
-            purpose=entry.purpose, purpose_detail=entry.purpose_detail, destination=entry.destination,
-            destination_country=entry.destination_country, onward_country=entry.onward_country,
-            documents=sorted(set(entry.documents)), checklist=checklist, flags=[key for key, _w in result.drivers],
-            score=result.points, risk_level=result.level, certainty=entry.certainty, notes=entry.notes,
-            created_by=actor, draft_key=entry.draft_key[:64],
-        )  # fmt: skip
-        on = timezone.localdate(entry.intercepted_at)
-        for person_entry in entry.persons:
-            _add_person(actor, interception, person_entry, organisation, on)
-        for companion_entry in entry.companions:
-            _add_companion(actor, interception, companion_entry, organisation, on)
-        audit_record(actor=actor, action="interception.record", obj=interception,
+def interceptions_write(*, actor, drafts: list[InterceptionDraft]) -> list[Interception]:
+    """Write checked interceptions (`interception_build`) inside the caller's transaction: the new persons in
+    one bulk write (setu.people.persons_write), the numbers taken once a year, each table in one insert, an
+    audit event each; each person stopped is matched once the transaction commits."""
+    new = [p for d in drafts for _e, p in (*d.persons, *d.companions) if isinstance(p, PersonDraft)]
+    persons_write(actor=actor, drafts=new)
+    by_year: dict[int, list[Interception]] = {}
+    for draft in drafts:
+        by_year.setdefault(timezone.localtime(draft.interception.intercepted_at).year, []).append(draft.interception)
+    for year, interceptions in by_year.items():
+        first = numbers_taken(InterceptionCounter, year=year, count=len(interceptions))
+        for offset, interception in enumerate(interceptions):
+            interception.number = f"{settings.SETU_NODE}-INT-{year}-{first + offset:06d}"
+    written = Interception.objects.bulk_create([draft.interception for draft in drafts])
+    stopped, companions = [], []
+    for draft in drafts:
+        interception = draft.interception
+        on = timezone.localdate(interception.intercepted_at)
+        stopped += [_stopped(interception, entry, _written(found), on) for entry, found in draft.persons]
+        companions += [_companion(interception, entry, _written(found)) for entry, found in draft.companions]
+    InterceptedPerson.objects.bulk_create(stopped)
+    Companion.objects.bulk_create(companions)
+    for draft in drafts:
+        audit_record(actor=actor, action="interception.record", obj=draft.interception,
                      fields=["station", "persons", "companions", "flags", "score"])  # fmt: skip
-    return interception
+    return written
+
+
+def _written(found: Person | PersonDraft) -> Person:
+    return found.person if isinstance(found, PersonDraft) else found
+
+
+def _stopped(interception: Interception, entry: PersonEntry, person: Person, on: dt.date) -> InterceptedPerson:
+    """A person stopped, unsaved, with her age that day; matched once the caller's transaction commits."""
+    from setu.core.dates import age_on
+    from setu.tracing import matching
+
+    age = entry.age_years
+    if age is None and person.birth_date is not None:
+        age = age_on(person.birth_date, on)
+    if age is None:
+        age = person.age_estimate
+    # Someone stopped at the border may be a girl reported missing: matched once this commits.
+    matching.after_commit(matching.propose_for_person, person)
+    return InterceptedPerson(interception=interception, person=person, age_years=age, age_band=age_band(age),
+                             relationship=entry.relationship)  # fmt: skip
+
+
+def _companion(interception: Interception, entry: PersonEntry, person: Person) -> Companion:
+    return Companion(interception=interception, person=person, is_suspect=entry.is_suspect,
+                     roles=list(dict.fromkeys(entry.roles)), claimed_relationship=entry.claimed_relationship,
+                     description=entry.description)  # fmt: skip
 
 
 def _add_person(actor, interception: Interception, entry: PersonEntry, organisation: Organisation,
                 on: dt.date) -> InterceptedPerson:  # fmt: skip
-    person = _person_for(actor, entry, organisation, interception.station, on)
-    age = entry.age_years
-    if age is None and person.birth_date is not None:
-        from setu.core.dates import age_on
-
-        age = age_on(person.birth_date, on)
-    if age is None:
-        age = person.age_estimate
+    person = _person_written(actor, entry, organisation, interception.station, on)
     if InterceptedPerson.objects.filter(interception=interception, person=person).exists():
         raise ValidationError({"persons": [_("%(name)s is already on this record.") % {"name": person.full_name}]})
-    # Someone stopped at the border may be a girl reported missing: matched once this commits.
-    from setu.tracing import matching
-
-    matching.after_commit(matching.propose_for_person, person)
-    return InterceptedPerson.objects.create(interception=interception, person=person, age_years=age,
-                                            age_band=age_band(age), relationship=entry.relationship)  # fmt: skip
+    added = _stopped(interception, entry, person, on)
+    added.save()
+    return added
 
 
 def _add_companion(actor, interception: Interception, entry: PersonEntry, organisation: Organisation,
                    on: dt.date) -> Companion:  # fmt: skip
-    person = _person_for(actor, entry, organisation, interception.station, on)
+    person = _person_written(actor, entry, organisation, interception.station, on)
     if Companion.objects.filter(interception=interception, person=person).exists():
         raise ValidationError({"companions": [_("%(name)s is already on this record.") % {"name": person.full_name}]})
-    return Companion.objects.create(interception=interception, person=person, is_suspect=entry.is_suspect,
-                                    roles=list(dict.fromkeys(entry.roles)),
-                                    claimed_relationship=entry.claimed_relationship,
-                                    description=entry.description)  # fmt: skip
+    added = _companion(interception, entry, person)
+    added.save()
+    return added
+
+
+def _person_written(actor, entry: PersonEntry, organisation: Organisation, station: BorderPoint,
+                    on: dt.date) -> Person:  # fmt: skip
+    found = _person_for(actor, entry, organisation, station, on, in_memory=False)
+    return persons_write(actor=actor, drafts=[found])[0] if isinstance(found, PersonDraft) else found
+
+
+def _saved_draft(organisation: Organisation, draft_key: str) -> Interception | None:
+    return Interception.objects.filter(organisation=organisation, draft_key=draft_key).first() if draft_key else None
 
 
 def _editable(actor, interception: Interception) -> None:

@@ -798,7 +798,8 @@ def test_opening_a_case_from_the_person_page(np_caseworker, np_transit_home, mor
         url,
         {
             "district": morang.pk,
-            "identified_on": timezone.localdate().isoformat(),
+            # yesterday: at 06:30 today would be in the future for the first hours of the day
+            "identified_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
             "identified_time": "06:30",
             "age_at_identification": "14",
             "path": "domestic",
