@@ -62,9 +62,11 @@ def _row_key(row: list) -> tuple[str, ...]:
     return tuple(cells.text(cell).casefold() for cell in row)
 
 
-def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> ImportRun:
+def check(run: ImportRun, actor, *, progress: Progress = _no_progress,
+          stage: Callable[[str], None] = lambda name: None) -> ImportRun:  # fmt: skip
     """The dry run: every problem (row, column, problem), notes (how BS dates were read, the encoding), and
-    the probable duplicates. Sets the run CHECKED; writes nothing else."""
+    the probable duplicates. Sets the run CHECKED; writes nothing else. `stage` is told when the rows are
+    done and the search for duplicates begins (a minute or more for tens of thousands of rows)."""
     try:
         table = read_table(bytes(run.content), run.filename)
     except UnreadableFileError as exc:
@@ -95,6 +97,7 @@ def check(run: ImportRun, actor, *, progress: Progress = _no_progress) -> Import
         run.done_rows = min(start + CHECK_CHUNK, total)
         run.save(update_fields=["done_rows", "updated_at"])
         progress(run.done_rows, total)
+    stage("looking for probable duplicates")  # for the command line, which speaks English
     duplicates = _file_duplicates(records) + _node_duplicates(records, actor)
     return _checked(run, actor, report, notes, duplicates)
 
@@ -165,7 +168,7 @@ def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
     from setu.tracing.linkage.engine import DuckDBEngine
     from setu.tracing.matching import current_model
 
-    engine = DuckDBEngine(threads=1)
+    engine = DuckDBEngine(threads=2)
     try:
         engine.load("rows", records, today=timezone.localdate())
         result = engine.run("rows", "rows", current_model().model, dedupe=True, train=False,

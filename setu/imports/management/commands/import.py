@@ -88,7 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {header} → {shown}")
         services.run_check(actor=actor, run=run, enqueue=False)
         with self._bar("checking", run.total_rows) as bar:
-            run = running.check(run, actor, progress=lambda done, total: bar.update(done - bar.n))
+            run = running.check(run, actor, progress=lambda done, total: bar.update(done - bar.n),
+                                stage=lambda name: bar.set_postfix_str(name))  # fmt: skip
         self._report(run, options["report"])
         if run.problem_count:
             raise CommandError(f"{run.problem_count} problems: nothing imported", returncode=1)
