@@ -11,7 +11,7 @@ on the node (the candidates a new record gets).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -258,15 +258,9 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
             # One transaction per chunk, its events appended with the chain's head locked once (audit_batch): a
             # row refused raises out of it, so the chunk is rolled back whole, its events with it.
             with transaction.atomic(), audit_batch():
-                created, skipped = [], []
-                for index in range(start, end):
-                    row, number = table.rows[index], index + 2
-                    if not row:
-                        continue
-                    if number in skip:
-                        skipped.append(number)
-                        continue
-                    read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+                created: list[ImportedRow] = []
+                skipped: list[int] = []
+                for number, read in _chunk_rows(ctx, run, table, range(start, end), skip, skipped):
                     if read.problems:
                         raise ValidationError(read.problems[0]["problem"])
                     written = kinds.WRITERS[ctx.kind](ctx, read.values)
@@ -294,14 +288,7 @@ def _import_chunk_bulk(ctx: kinds.Context, run: ImportRun, table, start: int, en
     bulk = kinds.BULK[ctx.kind]
     drafts, numbers, skipped = [], [], []
     try:
-        for index in range(start, end):
-            row, number = table.rows[index], index + 2
-            if not row:
-                continue
-            if number in skip:
-                skipped.append(number)
-                continue
-            read = kinds.read_row(ctx, number, table.header, run.mapping, row)
+        for number, read in _chunk_rows(ctx, run, table, range(start, end), skip, skipped):
             if read.problems:
                 return False
             drafts.append(bulk.build(ctx, read.values))
@@ -315,6 +302,20 @@ def _import_chunk_bulk(ctx: kinds.Context, run: ImportRun, table, start: int, en
         run.refresh_from_db()
         return False
     return True
+
+
+def _chunk_rows(ctx: kinds.Context, run: ImportRun, table, indexes: range, skip: set[int],
+                skipped: list[int]) -> Iterator[tuple[int, kinds.ReadRow]]:  # fmt: skip
+    """The chunk's rows to write, as (row number, row read): empty rows passed over, and the probable duplicates
+    the importer chose to leave out added to `skipped` instead."""
+    for index in indexes:
+        row, number = table.rows[index], index + 2
+        if not row:
+            continue
+        if number in skip:
+            skipped.append(number)
+            continue
+        yield number, kinds.read_row(ctx, number, table.header, run.mapping, row)
 
 
 def _chunk_done(run: ImportRun, created: list[ImportedRow], skipped: list[int], end: int) -> None:

@@ -107,13 +107,18 @@ def test_an_unknown_column_must_be_chosen_or_ignored(np_shelter, commit):
     assert ImportSource.objects.get().mapping["Caste"] == "-"  # saved for the next sheet of this source
 
 
-def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, monkeypatch, commit):
+def _five_girls_checked(np_shelter, monkeypatch, commit) -> ImportRun:
+    """Five good rows (2 to 6), checked, imported two rows a chunk."""
     monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
-    monkeypatch.setattr(running.kinds, "BULK", {})  # row by row, as cases are written (the bulk path: below)
-    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
-    run = _run(np_shelter, rows)
+    run = _run(np_shelter, [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)])
     with commit(execute=True):
         services.run_check(actor=np_shelter, run=run)
+    return run
+
+
+def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, monkeypatch, commit):
+    monkeypatch.setattr(running.kinds, "BULK", {})  # row by row, as cases are written (the bulk path: below)
+    run = _five_girls_checked(np_shelter, monkeypatch, commit)
     real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
     calls = {"n": 0}
 
@@ -141,11 +146,7 @@ def test_a_refused_chunk_is_rolled_back_whole_and_the_run_resumes(np_shelter, mo
 
 
 def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(np_shelter, monkeypatch, commit):
-    monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
-    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
-    run = _run(np_shelter, rows)
-    with commit(execute=True):
-        services.run_check(actor=np_shelter, run=run)
+    run = _five_girls_checked(np_shelter, monkeypatch, commit)
     bulk = running.kinds.BULK[Kind.MISSING_REPORTS]
     calls = {"bulk": 0, "row": 0}
 
@@ -177,11 +178,7 @@ def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(np_shelter, 
 
 
 def test_a_row_refused_in_bulk_stops_the_run_there_with_the_rows_before_it_in(np_shelter, monkeypatch, commit):
-    monkeypatch.setattr(running, "IMPORT_CHUNK", 2)
-    rows = [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)]
-    run = _run(np_shelter, rows)
-    with commit(execute=True):
-        services.run_check(actor=np_shelter, run=run)
+    run = _five_girls_checked(np_shelter, monkeypatch, commit)
     bulk = running.kinds.BULK[Kind.MISSING_REPORTS]
     real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
 
