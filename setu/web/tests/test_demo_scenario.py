@@ -31,7 +31,7 @@ def test_the_scenario_takes_a_new_case_through_every_bilateral_step(seeded_var_d
     np_port, in_port = free_port(), free_port()
     demo = Demo(seeded_var_dir, "--np-port", str(np_port), "--in-port", str(in_port), "--web-workers", "1")
     try:
-        demo.wait_for("Setu demo is ready", timeout=45)
+        demo.wait_for("Setu demo is ready")
         run = scenario(seeded_var_dir, np_port, in_port)
     finally:
         if demo.process.poll() is None:
