@@ -286,7 +286,9 @@ def _import_chunk_bulk(ctx: kinds.Context, run: ImportRun, table, start: int, en
     with nothing written, when a row is refused or the database refuses the write: the caller then writes the
     chunk row by row, which commits it or stops at the row refused, saying why."""
     bulk = kinds.BULK[ctx.kind]
-    drafts, numbers, skipped = [], [], []
+    drafts: list[Any] = []
+    numbers: list[int] = []
+    skipped: list[int] = []
     try:
         for number, read in _chunk_rows(ctx, run, table, range(start, end), skip, skipped):
             if read.problems:
