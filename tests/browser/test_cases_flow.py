@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.cases.models import Case, Decision
 from setu.cases.tests.factories import open_case
 from setu.people.tests.factories import PersonFactory
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,11 +30,7 @@ def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
     case = open_case(np_caseworker, district=morang, age=15, survivor=survivor,
                      identified_at=timezone.now() - dt.timedelta(hours=2))  # fmt: skip
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_caseworker")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_caseworker")
 
     page.goto(f"{live_server.url}/cases/{case.public_id}/")
     expect(page.locator("h1")).to_contain_text(case.number)
@@ -82,11 +78,7 @@ def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
 
 def test_the_case_list_fits_the_phone(live_server, page, np_caseworker, morang):
     case = open_case(np_caseworker, district=morang, age=15)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_caseworker")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_caseworker")
     page.goto(live_server.url + "/cases/")
     expect(page.locator("#results")).to_contain_text(case.number)
     _fits_the_phone(page)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.exchange.envelope import new_message_id
 from setu.exchange.models import InboxMessage, OutboxMessage, Peer
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +33,7 @@ def test_the_administrator_reads_the_message_queues_on_a_phone(live_server, page
         seq=3, state="parked", token="x.y.z", receipt="r.r.r", created_at=now, received_at=now,
     )  # fmt: skip
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_admin")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_admin")
 
     page.click("text=1 message retrying")
     page.wait_for_url(live_server.url + "/exchange/messages/?show=out-retrying")

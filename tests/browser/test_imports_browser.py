@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.imports.tests.factories import REPORT_HEADER, csv_bytes, report_row
 from setu.tracing.models import MissingReport
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +23,7 @@ def _fits_the_phone(page) -> None:
 def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_path):
     sheet = tmp_path / "helpline.csv"
     sheet.write_bytes(csv_bytes(REPORT_HEADER, [report_row(), report_row("Gita Rai", ne="गीता राई")]))
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_shelter")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_shelter")
     page.goto(live_server.url + "/imports/")
     _fits_the_phone(page)
     page.fill("#id_source", "Helpline register")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.exchange.inbox import receive
 from setu.exchange.models import OutboxMessage
 from setu.interceptions.models import InterceptionAlert
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +31,7 @@ def test_the_rani_monitor_acts_on_an_alert_from_jogbani_on_her_phone(live_server
     token, _claims = india.message("interception.alert", payload, legal_basis="none: no identifying data")
     assert receive(token).status == 200
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_monitor")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_monitor")
 
     page.click("text=1 interception alert for your post")
     page.wait_for_url(live_server.url + "/interceptions/alerts/")

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.cases.models import Case
 from setu.cases.tests.factories import load_v1
 from setu.interceptions.models import Interception
 from setu.interceptions.services import InterceptionEntry, PersonEntry, interception_record
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,7 @@ def _fits_the_phone(page) -> None:
 
 
 def _sign_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, username)
 
 
 def _draft(page, user) -> str | None:

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.audit.models import AuditEvent
 from setu.people.tests.factories import PersonFactory
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,10 +58,6 @@ def test_sign_in_switch_to_nepali_find_by_devanagari_name_and_open_the_record(
 
 def test_latin_query_finds_the_devanagari_name(live_server, page, np_caseworker, morang, np_transit_home):
     PersonFactory(full_name="सीता तामाङ", organisation=np_transit_home, location_district=morang)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_caseworker")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_caseworker")
     page.goto(live_server.url + "/people/?q=sita+tamang")
     assert page.locator("#results a", has_text="सीता तामाङ").count() == 1

@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD, make_user
+from setu.accounts.tests.factories import make_user
 from setu.interceptions.models import Interception
 from setu.interceptions.services import checklist_current
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +32,7 @@ def test_analyst_filters_the_interceptions_dashboard_on_her_phone(live_server, p
                                     organisation=org, intercepted_at=last_week, destination_country="IN",
                                     checklist=checklist, outcome="counselled", created_by=analyst)  # fmt: skip
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_analyst")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_analyst")
     page.get_by_role("link", name="Reports", exact=True).first.click()
     expect(page.locator("h1")).to_have_text("Reports")
     _narrow(page)

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, make_user
+from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.reports.models import Publication, ReceivedPublication
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +31,7 @@ def test_analyst_compares_both_countries_and_publishes_on_her_phone(live_server,
                  "row_totals": [55, 30, 25, 0], "col_totals": [None, 80, 28, 0, 0, 0], "total": 110}],
     )  # fmt: skip
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_analyst")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, "np_analyst")
     page.goto(live_server.url + "/reports/statistics/")
     expect(page.get_by_role("heading", name="Bilateral statistics")).to_be_visible()
     interceptions = page.locator("#table-interceptions")

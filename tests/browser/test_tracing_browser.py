@@ -11,13 +11,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.cases.tests.factories import open_case
 from setu.people.models import Relation
 from setu.people.services import person_create
 from setu.tracing import services
 from setu.tracing.models import MatchCandidate, MissingReport, Status
 from setu.tracing.tests.factories import entry, person_entry
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +36,7 @@ def test_a_caseworker_confirms_a_match_on_her_phone(live_server, page, np_police
     open_case(np_caseworker, district=morang, survivor=girl)  # matched once it commits
     assert MatchCandidate.objects.filter(report=report, person=girl).exists()
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_caseworker")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_caseworker")
     page.click("text=1 possible match to check")
     page.wait_for_url(re.compile(r".*/tracing/matches/$"))
     _fits_the_phone(page)

@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, make_user
+from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.core.enums import OrganisationType
 from setu.training import services
 from setu.training.models import Attendance, Certificate, Participant, TopicArea
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,11 +44,7 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
         services.participant_add(actor=trainer, programme=programme, name=name, sex="Feminine",
                                  designation="Police Inspector", organisation=htib)  # fmt: skip
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "np_trainer")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "np_trainer")
     page.goto(live_server.url + "/training/")
     _narrow(page)
     page.get_by_role("link", name=programme.title).first.click()

@@ -12,12 +12,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from setu.accounts.tests.factories import TEST_PASSWORD, OrganisationFactory, make_user
+from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.cases.tests.factories import open_case
 from setu.core.enums import OrganisationType
 from setu.legal import services
 from setu.legal.models import SessionStatus, VideoTestimony
 from setu.people.tests.factories import PersonFactory
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,11 +28,7 @@ def _fits_the_phone(page) -> None:
 
 
 def _login(page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, username)
 
 
 def test_a_prosecutor_schedules_a_video_testimony_on_her_phone(live_server, page, browser, np_caseworker, morang):

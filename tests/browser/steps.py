@@ -1,0 +1,14 @@
+"""Steps the browser tests share: signing in, and checking that a page fits a 360 px phone."""
+
+from __future__ import annotations
+
+from setu.accounts.tests.factories import TEST_PASSWORD
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    """Sign in through the login page as `username` (the test password) and land on the home page."""
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base_url + "/")
