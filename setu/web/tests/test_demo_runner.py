@@ -45,6 +45,11 @@ def demo_env(var_dir: Path) -> dict[str, str]:
 # A ready demo ends the wait at once; on a loaded machine (two test runs on two cores) starting both nodes'
 # web servers and workers has taken more than a minute.
 READY_WITHIN = 180
+# A first `--no-serve` run (migrate, seed, peer, publish both nodes) takes about 30 s on an idle two-core
+# machine and has taken more than 120 s on CI's, with the other test worker busy. These are hang guards: a
+# run that ends sooner ends the wait at once.
+SEED_WITHIN = 360
+RERUN_WITHIN = 180
 
 
 class Demo:
@@ -143,7 +148,7 @@ def count(database: Path, table: str) -> int:
 def seeded_var_dir(tmp_path_factory) -> Path:
     var_dir = tmp_path_factory.mktemp("demo-var")
     demo = Demo(var_dir, "--no-serve")
-    code = demo.finish(timeout=120)
+    code = demo.finish(timeout=SEED_WITHIN)
     assert code == 0, demo.output
     return var_dir
 
@@ -194,7 +199,7 @@ def test_running_the_demo_again_keeps_the_data_as_it_was(seeded_var_dir):
               "audit_auditevent")  # fmt: skip
     before = {(db, t): count(seeded_var_dir / db, t) for db in ("np.sqlite3", "in.sqlite3") for t in tables}
     demo = Demo(seeded_var_dir, "--no-serve")
-    assert demo.finish(timeout=60) == 0, demo.output
+    assert demo.finish(timeout=RERUN_WITHIN) == 0, demo.output
     after = {(db, t): count(seeded_var_dir / db, t) for db in ("np.sqlite3", "in.sqlite3") for t in tables}
     assert after == before
     assert "already seeded" in demo.output

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from setu.web.tests.test_demo_runner import Demo, demo_env, free_port, seeded_var_dir  # noqa: F401 - a fixture
+from setu.web.tests.test_demo_runner import READY_WITHIN, Demo, demo_env, free_port, seeded_var_dir  # noqa: F401 - a fixture
 
 TURNS = 8  # each node's turn (IN, NP, four times) ends when its relay has delivered what it sent
 
@@ -23,7 +23,7 @@ def scenario(var_dir, np_port: int, in_port: int) -> subprocess.CompletedProcess
     return subprocess.run(  # noqa: S603 - our own command line
         [sys.executable, "-m", "setu", "demo", "scenario", "--np-port", str(np_port), "--in-port", str(in_port)],
         cwd=settings.BASE_DIR, env=demo_env(var_dir), stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=120,
+        timeout=2 * READY_WITHIN,
     )  # fmt: skip
 
 
