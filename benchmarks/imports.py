@@ -74,6 +74,9 @@ def run(kind: str, rows: int, env: dict[str, str], work: Path) -> None:
     total = time.perf_counter() - started
     print()
     print(out.strip().splitlines()[-1] if out.strip() else "(no output)")
+    more = re.search(r"… and (\d+) more probable duplicates", out)
+    named = out.count("\nprobable duplicate: ") + (int(more.group(1)) if more else 0)
+    print(f"the dry run named {named:,} probable duplicates (a row and an earlier row, or a person on the node)")
     if process.returncode:
         print(out[-3000:])
         print(f"the import failed (exit {process.returncode})")

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 CHECK_CHUNK = 500  # rows written and rolled back per transaction in the dry run (a second or two of lock)
 IMPORT_CHUNK = 500  # rows committed together (with the run's record of them) in the import
 DUPLICATE_THRESHOLD = 0.5  # the chance at which `setu link` and `setu dedupe` call a pair the same person
+DUPLICATES_PER_ROW = 3  # the most probable earlier rows, and persons on the node, named for each row
 Progress = Callable[[int, int], None]
 
 
@@ -162,7 +163,9 @@ def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, m
 
 def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Rows probably of the same person as an earlier row: the file deduplicated by the batch engine of
-    `setu dedupe`, with the node's model (setu.tracing.matching.current_model)."""
+    `setu dedupe`, with the node's model (setu.tracing.matching.current_model). Each row names its
+    DUPLICATES_PER_ROW most probable earlier rows: a register where many girls share a name and an age gives
+    a row dozens of pairs above the threshold, and the importer decides on the row, not on each pair."""
     if len(records) < 2:
         return []
     from setu.tracing.linkage.engine import DuckDBEngine
@@ -175,10 +178,15 @@ def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
                             threshold=DUPLICATE_THRESHOLD)  # fmt: skip
     finally:
         engine.close()
-    found = []
+    by_row: dict[int, list[dict[str, Any]]] = {}
     for left, right, chance, explanation in result.pairs:
         first, second = sorted((int(left), int(right)))
-        found.append({"row": second, "other_row": first, "probability": round(chance, 3), "why": explanation})
+        by_row.setdefault(second, []).append({"row": second, "other_row": first, "probability": round(chance, 3),
+                                              "why": explanation})  # fmt: skip
+    found = []
+    for pairs in by_row.values():
+        pairs.sort(key=lambda d: (-d["probability"], d["other_row"]))
+        found += pairs[:DUPLICATES_PER_ROW]
     return sorted(found, key=lambda d: (d["row"], d["other_row"]))
 
 
@@ -196,7 +204,7 @@ def _node_duplicates(records: list[dict[str, str]], actor) -> list[dict[str, Any
     for start in range(0, len(records), KEYS_ASKED):
         chunk = records[start : start + KEYS_ASKED]
         features = [read_record(record, today=today) for record in chunk]
-        scored = candidates_many(features, among=ANYONE, threshold=DUPLICATE_THRESHOLD, limit=3)
+        scored = candidates_many(features, among=ANYONE, threshold=DUPLICATE_THRESHOLD, limit=DUPLICATES_PER_ROW)
         persons = Person.objects.in_bulk({s.person_id for row in scored for s in row})
         for record, row in zip(chunk, scored, strict=True):
             for candidate in row:

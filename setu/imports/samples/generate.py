@@ -20,8 +20,13 @@ import json
 import random
 from pathlib import Path
 
+from setu.core.text import devanagari_to_latin
+
 HERE = Path(__file__).resolve().parent
 GAZETTEER = HERE.parent.parent / "geo" / "data" / "gazetteer.json"
+
+# Consonant-vowel syllables for a clean sheet's middle names (Maker._middle): 33 consonants, 7 vowels.
+SYLLABLES = [c + v for c in "कखगघचछजझटठडढणतथदधनपफबभमयरलवशषसह" for v in ("ा", "ि", "ी", "ु", "े", "ो", "")]
 
 # (Latin, Devanagari, as typed in the Preeti font): names whose Preeti spelling is plain letter-for-letter.
 GIVEN = [
@@ -71,12 +76,15 @@ class Maker:
 
     def person(self, n: int) -> dict[str, str]:
         given, family = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
-        suffix = "" if self.messy else f" {self._tag(n)}"
+        middle = "" if self.messy else self._middle(n)
+        suffix = f" {devanagari_to_latin(middle).capitalize()}" if middle else ""
+        suffix_ne = f" {middle}" if middle else ""
+        preeti = f"{given[2]} {family[2]}"
         old_row = self.messy and n < 40  # the register's first rows were typed before Unicode, in Preeti
         age = self.rng.choice([14, 15, 15, 16, 16, 17, 18, 19, 20, 22, 24])
         return {
-            "name": f"{given[0]} {family[0]}{suffix}",
-            "name_ne": f"{given[2]} {family[2]}" if old_row and self.rng.random() < 0.7 else f"{given[1]} {family[1]}",
+            "name": f"{given[0]}{suffix} {family[0]}",
+            "name_ne": preeti if old_row and self.rng.random() < 0.7 else f"{given[1]}{suffix_ne} {family[1]}",
             "sex": "" if self.chance(0.03) else self.rng.choice(["F", "F", "Female", "female", "F"]),
             "age": self.age(age),
             "district": self.district(),
@@ -84,15 +92,17 @@ class Maker:
         }
 
     @staticmethod
-    def _tag(n: int) -> str:
-        # A clean sheet's names differ (a register of 50,000 different girls): a Latin "middle name" per row.
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        tag = ""
+    def _middle(n: int) -> str:
+        """A clean sheet's girls all differ (a register of 50,000 different girls): a middle name per row, made
+        of syllables (n written in base len(SYLLABLES)), in Devanagari; the Latin name carries its romanisation.
+        Without it the sheet's names would repeat every hundred rows, and the matcher rightly calls such rows
+        probable duplicates."""
+        word = ""
         n += 1
         while n:
-            n, r = divmod(n - 1, 26)
-            tag = letters[r] + tag
-        return tag.capitalize()
+            n, r = divmod(n - 1, len(SYLLABLES))
+            word = SYLLABLES[r] + word
+        return word
 
     def age(self, years: int) -> str:
         if not self.messy:
@@ -145,7 +155,7 @@ def missing_reports(rows: int, seed: int, *, messy: bool, today: dt.date) -> tup
             out.append(list(out[-1]))  # entered twice
             continue
         p, seen = maker.person(n), maker.day()
-        family = p["name"].split()[-1] if messy else p["name"].split()[1]
+        family = p["name"].split()[-1]
         reporter = "" if maker.chance(0.03) else f"{maker.rng.choice(FATHERS)} {family}"
         relation = maker.rng.choice(RELATIONS) if not maker.chance(0.03) else "aama"
         row: list[object] = [n + 1, p["name"], p["name_ne"], p["sex"], p["age"], p["district"], maker.date(seen),

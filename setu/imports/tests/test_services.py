@@ -92,6 +92,25 @@ def test_messy_rows_are_reported_by_row_and_column_and_nothing_changes(np_shelte
         services.run_import(actor=np_shelter, run=run)
 
 
+def test_rows_like_earlier_rows_name_the_most_probable_few(np_shelter, commit):
+    """Five rows of one girl (the same name and age, last seen on different days): each later row is a probable
+    duplicate of every earlier one, and names only the DUPLICATES_PER_ROW most probable of them."""
+    days = ["2024-05-02", "2024-05-03", "2024-05-04", "2024-05-05", "2024-05-06"]
+    run = _run(np_shelter, [report_row(seen=day) for day in days])
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.report == []
+    named: dict[int, list[int]] = {}
+    for duplicate in run.duplicates:
+        named.setdefault(duplicate["row"], []).append(duplicate["other_row"])
+    assert sorted(named) == [3, 4, 5, 6]
+    assert named[3] == [2] and len(named[4]) == 2
+    assert len(named[5]) == len(named[6]) == running.DUPLICATES_PER_ROW == 3
+    assert all(other < row for row, others in named.items() for other in others)
+    assert all(d["probability"] >= running.DUPLICATE_THRESHOLD for d in run.duplicates)
+
+
 def test_an_unknown_column_must_be_chosen_or_ignored(np_shelter, commit):
     header = [*REPORT_HEADER, "Caste"]
     run = _run(np_shelter, [[*report_row(), "x"]], header=header)
