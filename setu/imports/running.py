@@ -175,18 +175,13 @@ def _file_duplicates(records: list[dict[str, str]]) -> list[dict[str, Any]]:
     try:
         engine.load("rows", records, today=timezone.localdate())
         result = engine.run("rows", "rows", current_model().model, dedupe=True, train=False,
-                            threshold=DUPLICATE_THRESHOLD)  # fmt: skip
+                            threshold=DUPLICATE_THRESHOLD, per_record=DUPLICATES_PER_ROW)  # fmt: skip
     finally:
         engine.close()
-    by_row: dict[int, list[dict[str, Any]]] = {}
+    found = []
     for left, right, chance, explanation in result.pairs:
         first, second = sorted((int(left), int(right)))
-        by_row.setdefault(second, []).append({"row": second, "other_row": first, "probability": round(chance, 3),
-                                              "why": explanation})  # fmt: skip
-    found = []
-    for pairs in by_row.values():
-        pairs.sort(key=lambda d: (-d["probability"], d["other_row"]))
-        found += pairs[:DUPLICATES_PER_ROW]
+        found.append({"row": second, "other_row": first, "probability": round(chance, 3), "why": explanation})
     return sorted(found, key=lambda d: (d["row"], d["other_row"]))
 
 

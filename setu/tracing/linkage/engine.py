@@ -223,8 +223,10 @@ class SQLEngine(ABC):
     # --- the whole run -------------------------------------------------------------------------------------------
 
     def run(self, left: str, right: str, model: Model, *, dedupe: bool = False, train: bool = True,
-            threshold: float = 0.5, progress: Progress = no_progress) -> Result:  # fmt: skip
-        """Block, compare, (train,) score: the pairs at or above `threshold`, with their explanations."""
+            threshold: float = 0.5, per_record: int = 0, progress: Progress = no_progress) -> Result:  # fmt: skip
+        """Block, compare, (train,) score: the pairs at or above `threshold`, with their explanations. With
+        `per_record`, only each right-hand record's `per_record` most probable pairs (in a deduplication, each
+        record's most probable among the records before it)."""
         blocked = self.block(left, right, dedupe=dedupe, progress=progress)
         progress("comparing", 0, 1)
         self.compare(left, right)
@@ -247,19 +249,28 @@ class SQLEngine(ABC):
             cut = "FALSE"
         else:
             cut = f"w.weight >= {math.log2(threshold / (1 - threshold))!r}"
+        weighed = f"""
+            SELECT g.lid, g.rid, s.weight {adjustments} AS weight, {", ".join(f"g.{x}" for x in GAMMAS)}
+            FROM gammas g JOIN scored s ON {" AND ".join(f"g.{x} = s.{x}" for x in GAMMAS)}
+            JOIN {left} l ON l.rid = g.lid {joins}"""
+        if per_record > 0:  # a window over the pairs above the cut, so each record keeps its best few of those
+            weighed = f"""
+                SELECT * FROM (
+                    SELECT w.*, row_number() OVER (PARTITION BY w.rid ORDER BY w.weight DESC, w.lid) AS place
+                    FROM ({weighed}) w WHERE {cut}
+                ) ranked WHERE place <= {int(per_record)}"""
         found = self.rows(f"""
             SELECT l.record_id, r.record_id, w.weight, {", ".join(f"w.{x}" for x in GAMMAS)}, l.given, l.family
-            FROM (
-                SELECT g.lid, g.rid, s.weight {adjustments} AS weight, {", ".join(f"g.{x}" for x in GAMMAS)}
-                FROM gammas g JOIN scored s ON {" AND ".join(f"g.{x} = s.{x}" for x in GAMMAS)}
-                JOIN {left} l ON l.rid = g.lid {joins}
-            ) w JOIN {left} l ON l.rid = w.lid JOIN {right} r ON r.rid = w.rid
+            FROM ({weighed}) w JOIN {left} l ON l.rid = w.lid JOIN {right} r ON r.rid = w.rid
             WHERE {cut}""")
         pairs = []
+        explained: dict[tuple, str] = {}  # one explanation per pattern and name: pairs share them by the thousand
         for row in found:
             gamma, values = row[3 : 3 + len(GAMMAS)], {"given": row[-2], "family": row[-1]}
-            text = explanation_text(model.explain(gamma, values))
-            pairs.append((row[0], row[1], float(probability(np.array([row[2]]))[0]), text))
+            key = (gamma, row[-2], row[-1])
+            if key not in explained:
+                explained[key] = explanation_text(model.explain(gamma, values))
+            pairs.append((row[0], row[1], float(probability(np.array([row[2]]))[0]), explained[key]))
         pairs.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
         return Result(pairs=pairs, model=model, counts={"blocked_pairs": blocked, "pairs": len(pairs)})
 

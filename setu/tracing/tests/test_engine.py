@@ -69,6 +69,20 @@ def test_the_interactive_scorer_gives_the_batch_probabilities(data, trained):
     assert checked > 100
 
 
+def test_per_record_keeps_each_records_most_probable_pairs(data, trained):
+    engine = DuckDBEngine(threads=2)
+    engine.load("l", data.left, today=TODAY)
+    engine.load("r", data.right, today=TODAY)
+    best = engine.run("l", "r", trained.model, train=False, threshold=0.5, per_record=1).pairs
+    engine.close()
+    every: dict[str, list[float]] = {}
+    for _left, right, chance, _why in trained.pairs:
+        every.setdefault(right, []).append(chance)
+    assert len(best) == len(every) < len(trained.pairs)  # some right-hand records had more than one
+    for _left, right, chance, why in best:
+        assert chance == pytest.approx(max(every[right])) and why
+
+
 def test_blocking_finds_nearly_every_true_pair(data):
     index: dict[str, set[str]] = {}
     for record in data.right:
