@@ -99,6 +99,12 @@ class ImportRun(PublicIdModel):
         return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
 
     @property
+    def finding_duplicates(self) -> bool:
+        """The dry run has checked every row and is looking for probable duplicates (setu.imports.running.check),
+        which takes a minute or more for tens of thousands of rows: there is no row count to show for it."""
+        return self.status == RunStatus.CHECKING and 0 < self.total_rows <= self.done_rows
+
+    @property
     def created(self) -> list[dict[str, object]]:
         """What is in: {row, number, person} per sheet row written, in sheet order."""
         return [{"row": row, "number": number, "person": str(person or "")}

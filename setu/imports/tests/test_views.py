@@ -92,6 +92,19 @@ def test_progress_is_a_partial_that_stops_polling_when_done(shelter_client):
     assert response["HX-Refresh"] == "true" and "every 2s" not in response.content.decode()
 
 
+def test_once_every_row_is_checked_the_page_says_it_is_looking_for_duplicates(shelter_client):
+    _upload(shelter_client, [report_row()])
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.CHECKING, done_rows=3, total_rows=4)
+    response = shelter_client.get(reverse("imports:progress", args=[run.public_id]), HTTP_HX_REQUEST="true")
+    assert "looking for probable duplicates" not in response.content.decode()
+    ImportRun.objects.filter(pk=run.pk).update(done_rows=4)
+    response = shelter_client.get(reverse("imports:progress", args=[run.public_id]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "now looking for probable duplicates" in body and "<progress>" in body  # no value: still going
+    assert 'hx-trigger="every 2s"' in body
+
+
 def test_another_organisations_run_is_a_404(client, np_shelter, np_other_shelter):
     client.force_login(np_shelter)
     _upload(client, [report_row()])
