@@ -70,13 +70,14 @@ class Maker:
     def __init__(self, seed: int, *, messy: bool, today: dt.date) -> None:
         self.rng, self.messy, self.today = random.Random(seed), messy, today  # noqa: S311 - made-up data, seeded
         self.districts = _districts()
+        self.middles: set[str] = set()
 
     def chance(self, p: float) -> bool:
         return self.messy and self.rng.random() < p
 
     def person(self, n: int) -> dict[str, str]:
         given, family = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
-        middle = "" if self.messy else self._middle(n)
+        middle = "" if self.messy else self._middle()
         suffix = f" {devanagari_to_latin(middle).capitalize()}" if middle else ""
         suffix_ne = f" {middle}" if middle else ""
         preeti = f"{given[2]} {family[2]}"
@@ -91,18 +92,17 @@ class Maker:
             "phone": f"{self.rng.choice(MOBILE)}{self.rng.randrange(10**6, 10**7)}" if self.rng.random() < 0.4 else "",
         }
 
-    @staticmethod
-    def _middle(n: int) -> str:
-        """A clean sheet's girls all differ (a register of 50,000 different girls): a middle name per row, made
-        of syllables (n written in base len(SYLLABLES)), in Devanagari; the Latin name carries its romanisation.
-        Without it the sheet's names would repeat every hundred rows, and the matcher rightly calls such rows
-        probable duplicates."""
-        word = ""
-        n += 1
-        while n:
-            n, r = divmod(n - 1, len(SYLLABLES))
-            word = SYLLABLES[r] + word
-        return word
+    def _middle(self) -> str:
+        """A clean sheet's girls all differ (a register of 50,000 different girls): a middle name per row, three
+        syllables drawn at random and never twice, in Devanagari; the Latin name carries its romanisation. The
+        matcher weighs a first given name, a family name, the age and the district far above a middle name, so
+        with this few names it still finds most rows like a few earlier ones (a register of one community
+        would give it the same work); the dry run names the three most probable."""
+        while True:
+            word = "".join(self.rng.choice(SYLLABLES) for _ in range(3))
+            if word not in self.middles:
+                self.middles.add(word)
+                return word
 
     def age(self, years: int) -> str:
         if not self.messy:
