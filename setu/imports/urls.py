@@ -13,4 +13,5 @@ urlpatterns = [
     path("runs/<uuid:public_id>/resume/", views.run_resume, name="resume"),
     path("runs/<uuid:public_id>/discard/", views.run_discard, name="discard"),
     path("runs/<uuid:public_id>/report.csv", views.run_report_csv, name="report_csv"),
+    path("runs/<uuid:public_id>/duplicates.csv", views.run_duplicates_csv, name="duplicates_csv"),
 ]

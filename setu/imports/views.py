@@ -22,6 +22,7 @@ from setu.imports.models import RunStatus
 
 PAGE_SIZE = 20
 REPORT_SHOWN = 500  # problems listed on the page; the CSV has them all
+DUPLICATES_SHOWN = 200  # probable duplicates of each kind listed on the page; the CSV has them all
 
 
 def _refused(request: AuthedRequest, exc: ValidationError) -> None:
@@ -59,10 +60,18 @@ def _context(run, **extra) -> dict:
     return {
         "run": run, "fields": fields.values(), "report": run.report[:REPORT_SHOWN],
         "report_more": max(0, len(run.report) - REPORT_SHOWN), "RunStatus": RunStatus,
-        "file_duplicates": [d for d in run.duplicates if "other_row" in d],
-        "node_duplicates": [d for d in run.duplicates if "person" in d],
+        **_duplicates(run),
         "ignored": [h for h, k in run.mapping.items() if k == kinds.IGNORE],
         **extra,
+    }  # fmt: skip
+
+
+def _duplicates(run) -> dict[str, object]:
+    in_file = [d for d in run.duplicates if "other_row" in d]
+    on_node = [d for d in run.duplicates if "person" in d]
+    return {
+        "file_duplicates": in_file[:DUPLICATES_SHOWN], "file_more": max(0, len(in_file) - DUPLICATES_SHOWN),
+        "node_duplicates": on_node[:DUPLICATES_SHOWN], "node_more": max(0, len(on_node) - DUPLICATES_SHOWN),
     }  # fmt: skip
 
 
@@ -147,3 +156,16 @@ def run_report_csv(request: AuthedRequest, public_id):
         csv_text((_("Row"), _("Column"), _("Problem")), rows), content_type="text/csv; charset=utf-8"
     )
     return attachment(response, f"import-report-{run.public_id}.csv")
+
+
+@require_GET
+def run_duplicates_csv(request: AuthedRequest, public_id):
+    """Every probable duplicate the dry run named, as CSV (the page lists the first DUPLICATES_SHOWN of each
+    kind): the row, the earlier row or the person on record it is probably, the chance, and why."""
+    run = selectors.run_get_for(request.user, public_id)
+    rows = [(d["row"], d.get("other_row", ""), d.get("person", ""), d.get("name", ""), d["probability"],
+             d.get("why", "")) for d in run.duplicates]  # fmt: skip
+    header = (_("Row"), _("Probably the same as row"), _("Probably the person (reference)"), _("Name"),
+              _("Probability"), _("Why"))  # fmt: skip
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    return attachment(response, f"import-duplicates-{run.public_id}.csv")

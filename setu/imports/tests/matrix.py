@@ -52,6 +52,7 @@ ENDPOINTS: list[ImportEndpoint] = [
     ImportEndpoint("import run", "GET", _page("run"), R, True),
     ImportEndpoint("import progress", "GET", _page("progress"), R, True),
     ImportEndpoint("import report csv", "GET", _page("report_csv"), R, True),
+    ImportEndpoint("import duplicates csv", "GET", _page("duplicates_csv"), R, True),
     ImportEndpoint("import mapping", "POST", _page("mapping"), R, True, data={"column_0": "full_name"}),
     ImportEndpoint("import confirm", "POST", _page("confirm"), R, True),
     ImportEndpoint("import resume", "POST", _page("resume"), R, True),

@@ -105,13 +105,33 @@ def test_once_every_row_is_checked_the_page_says_it_is_looking_for_duplicates(sh
     assert 'hx-trigger="every 2s"' in body
 
 
+def test_the_page_lists_the_first_duplicates_and_the_csv_has_them_all(shelter_client, monkeypatch):
+    from setu.imports import views
+
+    monkeypatch.setattr(views, "DUPLICATES_SHOWN", 2)
+    _upload(shelter_client, [report_row()])
+    run = ImportRun.objects.get()
+    duplicates = [{"row": 3 + n, "other_row": 2, "probability": 0.9, "why": "given name: the same"} for n in range(3)]
+    duplicates.append({"row": 7, "person": "6f1c8a52-4d4e-4a54-9d0e-3c3e6f0b9a11", "name": "=Sita", "probability": 0.8})
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.CHECKED, duplicates=duplicates, total_rows=6)
+    page = shelter_client.get(reverse("imports:run", args=[run.public_id])).content.decode()
+    assert "Row 3 and row 2" in page and "Row 4 and row 2" in page and "Row 5 and row 2" not in page
+    assert "1 more is in the CSV." in page and "Row 7" in page
+    response = shelter_client.get(reverse("imports:duplicates_csv", args=[run.public_id]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Row,Probably the same as row,Probably the person (reference),Name,Probability,Why"
+    assert lines[1:4] == [f"{row},2,,,0.9,given name: the same" for row in (3, 4, 5)]
+    assert lines[4].startswith("7,,6f1c8a52-4d4e-4a54-9d0e-3c3e6f0b9a11,'=Sita,0.8")  # no formula in a cell
+
+
 def test_another_organisations_run_is_a_404(client, np_shelter, np_other_shelter):
     client.force_login(np_shelter)
     _upload(client, [report_row()])
     run = ImportRun.objects.get()
     client.logout()
     client.force_login(np_other_shelter)
-    for name in ("imports:run", "imports:report_csv"):
+    for name in ("imports:run", "imports:report_csv", "imports:duplicates_csv"):
         assert client.get(reverse(name, args=[run.public_id])).status_code == 404
     assert client.post(reverse("imports:discard", args=[run.public_id])).status_code == 404
     assert "Imports</a>" in client.get(reverse("imports:index")).content.decode()  # her own page and nav link

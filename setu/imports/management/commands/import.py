@@ -28,7 +28,7 @@ from setu.core.spreadsheet import csv_text
 from setu.imports import kinds, running, services
 from setu.imports.models import ImportRun, Kind, RunStatus
 
-SHOWN = 20  # probable duplicates listed in the terminal; the page lists them all
+SHOWN = 20  # probable duplicates listed in the terminal; the page lists 200 of each kind, its CSV all
 
 
 class Command(BaseCommand):
