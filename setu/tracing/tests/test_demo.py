@@ -1,6 +1,7 @@
 """The demo's missing-person reports (setu.web.demo.tracing), seeded by `seed_demo`: eighteen months of reports
 on each node through the services, most open, some found or closed; on the Nepal node, reports of the people
-the India node records again; idempotent."""
+the India node records again; a few of girls its cases rescued later, which the matcher finds and a reviewer
+confirms; idempotent."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from setu.audit.models import AuditEvent
 from setu.audit.services import audit_verify
 from setu.cases.models import Case
 from setu.people.models import Person
-from setu.tracing.models import MissingReport, Status
+from setu.tracing.models import CandidateStatus, MatchCandidate, MissingReport, Status
 from setu.web.demo.names import generate_persons
 from setu.web.demo.seed import seed_demo
-from setu.web.demo.tracing import DEFAULT_MISSING_REPORTS, WINDOW_DAYS, plan_reports
+from setu.web.demo.tracing import DEFAULT_MISSING_REPORTS, MATCHED_REPORTS, WINDOW_DAYS, plan_reports
 
 pytestmark = pytest.mark.django_db
 PERSONS = 60
@@ -85,6 +86,24 @@ def test_the_india_node_gets_its_missing_children_and_a_few_nepali(demo_node):
     assert all(r.number.startswith("IN-MPR-") for r in rows)
     assert {r.reference_kind for r in rows} <= {"police", "trackchild", "childline"}
     assert all(r.person.age is None or r.person.age < 22 for r in rows if r.person.nationality == "IN")
+
+
+def test_a_few_reports_are_of_girls_rescued_later_and_the_matcher_finds_them(demo_node):
+    seed_demo(persons=PERSONS, cases=40, missing_reports=60)
+    assert MissingReport.objects.count() == 60
+    confirmed = MatchCandidate.objects.filter(status=CandidateStatus.CONFIRMED).select_related(
+        "report__person", "person", "decided_by"
+    )
+    assert 1 <= confirmed.count() <= MATCHED_REPORTS["NP"]
+    for candidate in confirmed:
+        report, girl = candidate.report, candidate.person
+        case = Case.objects.get(survivor=girl)  # the survivor of one of the node's cases...
+        assert report.person != girl and not girl.missing_reports.exists()  # ...and the report a record of its own
+        assert report.status == Status.FOUND and report.reported_on < timezone.localdate(case.identified_at)
+        assert candidate.probability >= 0.9 and candidate.decided_by is not None and candidate.reason
+        assert report.found_at == candidate.decided_at
+    assert AuditEvent.objects.filter(action="tracing.match_confirm").count() == confirmed.count()
+    assert audit_verify() == []
 
 
 def test_seeding_again_adds_no_report_and_no_case(demo_node):

@@ -15,6 +15,13 @@ Some Nepal-node reports are for the synthetic people that setu.web.demo.names re
 police or the 104 hotline registered these, and their reports stay open. On the India node most reports are
 for Indian children; a few for Nepali girls and boys who went missing in Bihar.
 
+A few reports on each node (MATCHED_REPORTS) are of girls the node registered later, as survivors of its
+cases: her family reported her weeks before she was rescued, describing her as families do (her name in the
+other script where there is one, her age rather than her birth date). The matcher proposes her record for
+the report, as it does on a real node, and a reviewer who may see both confirms it with a reason
+(`candidate_confirm`): the report is then found, and the reports dashboard has a match rate. If the matcher
+does not propose her, the report stays open; nothing is linked by hand.
+
 Every report goes through `report_create` (and `report_set_status`), acting as the login of the reporting
 agency, with `now` set to the day it was reported, so the records are validated, numbered and audited like
 real ones; the reports and the people registered for them then carry that day as their `created_at`. The
@@ -34,11 +41,19 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from setu.accounts.models import Organisation, User
+from setu.cases.models import Case
 from setu.core.dates import DateInputError, ad_to_bs, age_on
 from setu.geo.models import District, LocalLevel
 from setu.people.models import Person
-from setu.tracing.models import MissingReport, ReferenceKind, ReporterRelation, Status, Visibility
-from setu.tracing.services import MissingPersonEntry, ReportEntry, report_create, report_set_status
+from setu.tracing import matching, selectors
+from setu.tracing.models import MatchCandidate, MissingReport, ReferenceKind, ReporterRelation, Status, Visibility
+from setu.tracing.services import (
+    MissingPersonEntry,
+    ReportEntry,
+    candidate_confirm,
+    report_create,
+    report_set_status,
+)
 from setu.web.demo.names import (
     FEMALE,
     IN_FAMILY,
@@ -54,6 +69,9 @@ from setu.web.demo.names import (
 )
 
 DEFAULT_MISSING_REPORTS = {"NP": 60, "IN": 15}
+MATCHED_REPORTS = {"NP": 4, "IN": 2}  # at most, of `count`: reports of girls the node's cases later rescued
+REVIEWERS = {"NP": ("np_caseworker", "np_shelter", "np_police", "np_cwc", "np_focal"),
+             "IN": ("in_caseworker", "in_cwc", "in_police", "in_focal")}  # fmt: skip
 WINDOW_DAYS = 548  # eighteen months
 SAME_AS_REPORTS = 12  # at most, on the Nepal node: reports of people the India node records again
 NAMES_SEED = 9104  # another stream of synthetic people than the registered people's and the interceptions'
@@ -323,26 +341,28 @@ class _Writer:
         return f"{given} {rng.choice(family_pool).latin}", relation
 
     def _reference(self, plan: Plan, place_district: str) -> str:
+        return self._reference_of(plan.reference_kind, plan.reporter, plan.reported_on, place_district)
+
+    def _reference_of(self, kind: str, reporter: str, day: dt.date, place_district: str) -> str:
         n = self.rng.randrange(12, 480)
-        day = plan.reported_on
-        if plan.reference_kind == ReferenceKind.POLICE and self.node == "NP":
+        if kind == ReferenceKind.POLICE and self.node == "NP":
             try:
                 year, month, _day = ad_to_bs(day)
             except DateInputError:
                 year, month = day.year + 57, 1
             first = year if month >= 4 else year - 1  # the fiscal year starts in Shrawan
             return f"Zaheri {n}/{first}-{str(first + 1)[-2:]}, District Police Office {place_district or 'Kathmandu'}"
-        if plan.reference_kind == ReferenceKind.POLICE:
+        if kind == ReferenceKind.POLICE:
             return f"FIR {n}/{day.year}, {place_district or 'Araria'} police station"
-        if plan.reference_kind == ReferenceKind.NCRC_104:
+        if kind == ReferenceKind.NCRC_104:
             return f"104 call {day:%Y%m%d}-{self.rng.randrange(100, 999)}"
-        if plan.reference_kind == ReferenceKind.NGO:
+        if kind == ReferenceKind.NGO:
             return f"MN-BRT-{day.year}-{n:03d}"
-        if plan.reference_kind == ReferenceKind.TRACKCHILD:
+        if kind == ReferenceKind.TRACKCHILD:
             return f"TrackChild BR/ARR/{day.year}/{self.rng.randrange(10_000, 99_999)}"
-        if plan.reference_kind == ReferenceKind.CHILDLINE:
+        if kind == ReferenceKind.CHILDLINE:
             return f"1098 call {day:%d%m%y}-{self.rng.randrange(10, 99)}"
-        if plan.reporter == "np_focal":
+        if reporter == "np_focal":
             return f"Complaint {n}/{day.year} to the Department of Foreign Employment"
         return f"Ward office letter {n}"
 
@@ -414,6 +434,69 @@ class _Writer:
             Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
         return len(plans)
 
+    def write_rescued_later(self, cases: list[Case], today: dt.date) -> int:
+        """A report for each case's survivor, made by her family before she was rescued; the matcher proposes
+        her record and the first reviewer who may decide it confirms (see the module's docstring)."""
+        for case in cases:
+            girl = case.survivor
+            identified_on = timezone.localdate(case.identified_at)
+            earliest = today - dt.timedelta(days=WINDOW_DAYS - 1)
+            reported_on = max(earliest, identified_on - dt.timedelta(days=self.rng.randrange(10, 45)))
+            reporter = "np_police" if self.node == "NP" else "in_police"
+            entry = self._family_report(girl, reported_on, reporter)
+            reported_at = self._at(reported_on, 11)
+            report = report_create(actor=self.users[reporter], entry=entry, now=reported_at)
+            MissingReport.objects.filter(pk=report.pk).update(created_at=reported_at)
+            Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
+            # What the commits of her case and of this report do (setu.tracing.matching): index her record, then
+            # propose candidates for the report.
+            matching.index_person(girl)
+            matching.propose_for_report(report)
+            candidate = MatchCandidate.objects.filter(report=report, person=girl).first()
+            if candidate is None:
+                continue
+            reviewer = next((self.users[name] for name in REVIEWERS[self.node] if name in self.users
+                             and selectors.candidate_can_review(self.users[name], candidate)), None)  # fmt: skip
+            if reviewer is None:
+                continue
+            reason = (f"Case {case.number} and her family's report {report.number}: the same name, age and home "
+                      "district; her mother identified her from the case's photograph.")  # fmt: skip
+            candidate_confirm(actor=reviewer, candidate=candidate, reason=reason, now=self._at(identified_on, 16))
+        return len(cases)
+
+    def _family_report(self, girl: Person, reported_on: dt.date, reporter: str) -> ReportEntry:
+        """Her family's report of her: her name (in the other script, half the time), her age, her home
+        district, her parents' names, as her case records them."""
+        rng = self.rng
+        last_seen_on = reported_on - dt.timedelta(days=rng.choice(WAIT_DAYS))
+        parents = {r.kind: r.related_name for r in girl.relations.all() if r.related_name}
+        other = girl.aliases.first()
+        names = [girl.full_name, other.name if other else ""]
+        if other and rng.random() < 0.5:
+            names.reverse()
+        home = girl.home_district.name_en if girl.home_district else ""
+        place = rng.choice([p for p in PLACES[self.node] if p.district == home] or PLACES[self.node])
+        if parents.get("mother") or parents.get("father"):
+            relation = ReporterRelation.MOTHER if parents.get("mother") else ReporterRelation.FATHER
+            reporter_name = parents.get("mother") or parents["father"]
+        else:  # her case names no parent: her brother reports her
+            brothers = NP_GIVEN_MALE if girl.nationality == "NP" else IN_GIVEN_MALE
+            family = girl.family_name or girl.name_latin.split()[-1].title()
+            relation, reporter_name = ReporterRelation.SIBLING, f"{rng.choice(brothers).latin} {family}"
+        return ReportEntry(
+            person=MissingPersonEntry(
+                full_name=names[0], other_name=names[1], gender=girl.gender,
+                age=age_on(girl.birth_date, last_seen_on) if girl.birth_date else girl.age_estimate,
+                nationality=girl.nationality, father_name=parents.get("father", ""),
+                mother_name=parents.get("mother", ""), home_district=girl.home_district,
+            ),
+            reporter_name=reporter_name, reporter_relation=relation,
+            reported_on=reported_on, last_seen_on=last_seen_on, last_seen_place=place.where,
+            last_seen_district=self.districts.get((self.node, place.district)),
+            circumstances=rng.choice(STORIES["girl"]), reference_kind=ReferenceKind.POLICE,
+            reference=self._reference_of(ReferenceKind.POLICE, reporter, reported_on, place.district),
+        )  # fmt: skip
+
 
 def seed_missing_reports(
     *, node: str, users: dict[str, User], organisations: dict[str, Organisation], persons: int, count: int,
@@ -424,5 +507,22 @@ def seed_missing_reports(
     (to find those the India node records again). Returns how many were registered."""
     if count <= 0 or MissingReport.objects.exists():
         return 0
-    plans = plan_reports(node=node, count=count, persons=persons, today=today or timezone.localdate())
-    return _Writer(node, users, organisations).write(plans)
+    today = today or timezone.localdate()
+    rescued = _rescued_later(node, min(MATCHED_REPORTS[node], count // 4), today)
+    plans = plan_reports(node=node, count=count - len(rescued), persons=persons, today=today)
+    writer = _Writer(node, users, organisations)
+    return writer.write(plans) + writer.write_rescued_later(rescued, today)
+
+
+def _rescued_later(node: str, count: int, today: dt.date) -> list[Case]:
+    """Cases of the node whose survivor is a girl of the node, 19 or younger, identified within the window
+    (a month at least after its start, so that her family's report fits in it): the first `count` by number."""
+    earliest = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=WINDOW_DAYS - 45), dt.time()))
+    cases = (Case.objects.filter(survivor__gender=FEMALE, survivor__nationality=node, identified_at__gte=earliest)
+             .exclude(survivor__birth_date=None).select_related("survivor__home_district")
+             .order_by("number"))  # fmt: skip
+    return [
+        c
+        for c in cases
+        if c.survivor.birth_date and age_on(c.survivor.birth_date, timezone.localdate(c.identified_at)) <= 19
+    ][:count]
