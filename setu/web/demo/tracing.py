@@ -460,7 +460,7 @@ class _Writer:
             if reviewer is None:
                 continue
             reason = (f"Case {case.number} and her family's report {report.number}: the same name, age and home "
-                      "district; her mother identified her from the case's photograph.")  # fmt: skip
+                      "district; her family identified her from the case's photograph.")  # fmt: skip
             candidate_confirm(actor=reviewer, candidate=candidate, reason=reason, now=self._at(identified_on, 16))
         return len(cases)
 
@@ -481,7 +481,7 @@ class _Writer:
             reporter_name = parents.get("mother") or parents["father"]
         else:  # her case names no parent: her brother reports her
             brothers = NP_GIVEN_MALE if girl.nationality == "NP" else IN_GIVEN_MALE
-            family = girl.family_name or girl.name_latin.split()[-1].title()
+            family = girl.family_name or (girl.name_latin.split() or [""])[-1].title()
             relation, reporter_name = ReporterRelation.SIBLING, f"{rng.choice(brothers).latin} {family}"
         return ReportEntry(
             person=MissingPersonEntry(
