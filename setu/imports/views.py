@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setu.accounts import policy
 from setu.accounts.roles import Permission
+from setu.audit.services import audit_record
 from setu.core.http import AuthedRequest, attachment, is_partial
 from setu.core.spreadsheet import csv_text
 from setu.imports import kinds, selectors, services
@@ -151,6 +152,8 @@ def run_discard(request: AuthedRequest, public_id):
 def run_report_csv(request: AuthedRequest, public_id):
     """The whole dry-run report as CSV (row, column, problem), to fix the sheet by."""
     run = selectors.run_get_for(request.user, public_id)
+    audit_record(actor=request.user, action="export.import_report", obj=run, organisation=run.organisation,
+                 fields=["row", "column", "problem"])  # fmt: skip
     rows = [(p["row"] or "", p["column"], p["problem"]) for p in run.report]
     response = HttpResponse(
         csv_text((_("Row"), _("Column"), _("Problem")), rows), content_type="text/csv; charset=utf-8"
@@ -163,6 +166,9 @@ def run_duplicates_csv(request: AuthedRequest, public_id):
     """Every probable duplicate the dry run named, as CSV (the page lists the first DUPLICATES_SHOWN of each
     kind): the row, the earlier row or the person on record it is probably, the chance, and why."""
     run = selectors.run_get_for(request.user, public_id)
+    # An export, and one that names people on record: audited, as every export is.
+    audit_record(actor=request.user, action="export.import_duplicates", obj=run, organisation=run.organisation,
+                 fields=["row", "other_row", "person", "name", "probability", "why"])  # fmt: skip
     rows = [(d["row"], d.get("other_row", ""), d.get("person", ""), d.get("name", ""), d["probability"],
              d.get("why", "")) for d in run.duplicates]  # fmt: skip
     header = (_("Row"), _("Probably the same as row"), _("Probably the person (reference)"), _("Name"),

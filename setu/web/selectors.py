@@ -119,6 +119,8 @@ ACTION_LABELS = {
     "import.start": _("Started an import"),
     "import.resume": _("Resumed an import"),
     "import.discard": _("Discarded an import"),
+    "export.import_report": _("Downloaded an import's dry-run report"),
+    "export.import_duplicates": _("Downloaded an import's probable duplicates"),
 }
 
 

@@ -25,7 +25,7 @@ from setu.core.text import devanagari_to_latin
 HERE = Path(__file__).resolve().parent
 GAZETTEER = HERE.parent.parent / "geo" / "data" / "gazetteer.json"
 
-# Consonant-vowel syllables for a clean sheet's middle names (Maker._middle): 33 consonants, 7 vowels.
+# Consonant-vowel syllables for a clean sheet's middle names (Maker._middle): 31 consonants, 7 vowels.
 SYLLABLES = [c + v for c in "कखगघचछजझटठडढणतथदधनपफबभमयरलवशषसह" for v in ("ा", "ि", "ी", "ु", "े", "ो", "")]
 
 # (Latin, Devanagari, as typed in the Preeti font): names whose Preeti spelling is plain letter-for-letter.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from setu.audit.models import AuditEvent
 from setu.imports.models import ImportRun, RunStatus
 from setu.imports.tests.factories import REPORT_HEADER, csv_bytes, report_row
 from setu.tracing.models import MissingReport
@@ -67,6 +68,7 @@ def test_a_report_lists_problems_by_row_and_column_and_downloads(shelter_client,
     csv = shelter_client.get(reverse("imports:report_csv", args=[run.public_id]))
     assert csv.status_code == 200 and "3,Last seen" in csv.content.decode()
     assert csv["Cache-Control"] == "no-store" and csv["Content-Disposition"].startswith("attachment;")
+    assert AuditEvent.objects.filter(action="export.import_report", object_id=str(run.public_id)).count() == 1
     assert MissingReport.objects.count() == 0
 
 
@@ -123,6 +125,8 @@ def test_the_page_lists_the_first_duplicates_and_the_csv_has_them_all(shelter_cl
     assert lines[0] == "Row,Probably the same as row,Probably the person (reference),Name,Probability,Why"
     assert lines[1:4] == [f"{row},2,,,0.9,given name: the same" for row in (3, 4, 5)]
     assert lines[4].startswith("7,,6f1c8a52-4d4e-4a54-9d0e-3c3e6f0b9a11,'=Sita,0.8")  # no formula in a cell
+    taken = AuditEvent.objects.get(action="export.import_duplicates")  # it names people on record: audited
+    assert taken.object_id == str(run.public_id) and taken.actor_username == "np_shelter"
 
 
 def test_another_organisations_run_is_a_404(client, np_shelter, np_other_shelter):
