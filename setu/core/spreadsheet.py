@@ -70,7 +70,8 @@ def xlsx_safe(value: object) -> object:
         return value
     safe = csv_safe(value)
     if isinstance(safe, str):
-        return _XML_ILLEGAL.sub("", safe)[:_CELL_TEXT_MAX]
+        # Guarded again once the control characters are gone: "\x1f@" would otherwise become "@".
+        return str(csv_safe(_XML_ILLEGAL.sub("", safe)))[:_CELL_TEXT_MAX]
     return safe
 
 
