@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from tests.browser.steps import PHONE_WIDTH
+
 CHROMIUM = os.environ.get("SETU_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -32,7 +34,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en-GB")
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

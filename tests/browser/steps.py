@@ -12,3 +12,12 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.fill("#id_password", TEST_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(base_url + "/")
+
+
+PHONE_WIDTH = 360  # a small phone: the width of the browser tests' pages (tests/browser/conftest.py)
+
+
+def fits_the_phone(page) -> None:
+    """The page is no wider than the phone: nothing to scroll sideways at a border post."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide"

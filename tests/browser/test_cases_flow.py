@@ -13,13 +13,9 @@ from playwright.sync_api import expect
 from setu.cases.models import Case, Decision
 from setu.cases.tests.factories import open_case
 from setu.people.tests.factories import PersonFactory
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
@@ -40,7 +36,7 @@ def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
     expect(step).to_contain_text("statutory")
     expect(step).to_contain_text("24 h from rescue or identification")
     expect(page.locator("#next")).to_contain_text("Produce her before the magistrate")  # refused, with its reason
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     step.locator("textarea[name=reason]").fill("Produced before CWC Morang at 14:00")
     step.locator("button[type=submit]").click()
@@ -51,7 +47,7 @@ def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
     expect(page.locator("#clock")).to_contain_text("JJ Act 2015 s.31")
     expect(page.locator("#stages")).to_contain_text("Produced before CWC Morang at 14:00")
     assert Case.objects.get(pk=case.pk).stage == "cwc_production"
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     page.click("text=Record a decision")
     page.wait_for_url(re.compile(r".*/decisions/new/$"))
@@ -65,14 +61,14 @@ def test_a_caseworker_moves_a_child_to_the_cwc_and_records_a_decision(
     page.select_option("#id_decision_org_type", "Police")
     page.fill("#id_basis", "Her statement and the rescue memo")
     page.fill("#id_survivor_view", "She agrees and asks for support")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(rf".*/cases/{case.public_id}/#decisions$"))
     expect(page.locator("#decisions")).to_contain_text("Victim determination")
     expect(page.locator("#decisions")).to_contain_text("She is a victim of trafficking")
     expect(page.locator("#timeline")).to_contain_text("Decision recorded: Victim determination")
     assert Decision.objects.filter(case=case, kind="victim_determination", favourable=True).exists()
-    _fits_the_phone(page)
+    fits_the_phone(page)
     assert page.dialogs == []
 
 
@@ -81,5 +77,5 @@ def test_the_case_list_fits_the_phone(live_server, page, np_caseworker, morang):
     sign_in(page, live_server.url, "np_caseworker")
     page.goto(live_server.url + "/cases/")
     expect(page.locator("#results")).to_contain_text(case.number)
-    _fits_the_phone(page)
+    fits_the_phone(page)
     assert page.dialogs == []

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from setu.exchange.envelope import new_message_id
 from setu.exchange.models import InboxMessage, OutboxMessage, Peer
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,15 +40,15 @@ def test_the_administrator_reads_the_message_queues_on_a_phone(live_server, page
     expect(page.locator("h1")).to_have_text("Messages sent and received")
     expect(page.locator("main table")).to_contain_text("HTTP 503")
     expect(page.get_by_role("button", name="Retry IN now")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
 
     page.select_option("#id_show", "in-parked")
     page.click("main form.search-form button[type=submit]")
     expect(page.locator("main table")).to_contain_text("Waiting for message no. 1 of this case")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
 
     page.get_by_role("button", name="Retry IN now").click()
     expect(page.locator(".messages")).to_contain_text("2 message(s) are due now")
     assert Peer.objects.get(pk=india.peer.pk).retry_at is None
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
     assert page.dialogs == []

@@ -11,13 +11,9 @@ from playwright.sync_api import expect
 
 from setu.imports.tests.factories import REPORT_HEADER, csv_bytes, report_row
 from setu.tracing.models import MissingReport
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_path):
@@ -25,19 +21,19 @@ def test_a_register_comes_in_from_a_phone(live_server, page, np_shelter, tmp_pat
     sheet.write_bytes(csv_bytes(REPORT_HEADER, [report_row(), report_row("Gita Rai", ne="गीता राई")]))
     sign_in(page, live_server.url, "np_shelter")
     page.goto(live_server.url + "/imports/")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.fill("#id_source", "Helpline register")
     page.select_option("#id_kind", "missing_reports")
     page.set_input_files("#id_file", str(sheet))
     page.click("text=Upload and choose the columns")
     page.wait_for_url(re.compile(r".*/imports/runs/[0-9a-f-]+/$"))
     expect(page.locator("h2").first).to_contain_text("Choose what each column holds")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.select_option("label:has-text('District') + select, select[name=column_5]", "last_seen_district")
     page.click("text=Save the columns and run the dry run")
     expect(page.locator("body")).to_contain_text("No problem found")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("text=Import 2 rows")
     expect(page.locator("body")).to_contain_text("2 rows imported")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     assert MissingReport.objects.count() == 2

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from setu.exchange.inbox import receive
 from setu.exchange.models import OutboxMessage
 from setu.interceptions.models import InterceptionAlert
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,13 +36,13 @@ def test_the_rani_monitor_acts_on_an_alert_from_jogbani_on_her_phone(live_server
     page.click("text=1 interception alert for your post")
     page.wait_for_url(live_server.url + "/interceptions/alerts/")
     expect(page.locator("main table")).to_contain_text("Rani ← Jogbani (IN)")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
 
     page.locator("main table a").first.click()
     expect(page.locator("h1")).to_have_text("Interception alert")
     expect(page.locator("main")).to_contain_text("Green jacket, limps on the left leg")
     expect(page.locator("main")).to_contain_text("He turned back north")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
 
     page.get_by_label("Suspect found").check()
     page.fill("#id_note", "Held by APF at the checkpost")

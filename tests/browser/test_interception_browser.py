@@ -16,13 +16,9 @@ from setu.cases.models import Case
 from setu.cases.tests.factories import load_v1
 from setu.interceptions.models import Interception
 from setu.interceptions.services import InterceptionEntry, PersonEntry, interception_record
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def _sign_in(page, live_server, username: str) -> None:
@@ -50,7 +46,7 @@ def test_a_monitor_records_an_interception_sees_the_score_and_refers_the_girl(
     page.click("text=Record an interception")
     page.wait_for_url(re.compile(r".*/interceptions/new/$"))
     expect(page.locator("#id_station")).to_have_value(str(rani.pk))
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     page.locator("#id_p0-full_name").press_sequentially("Sita Tamang", delay=20)
     page.select_option("#id_p0-gender", "Feminine")
@@ -66,7 +62,7 @@ def test_a_monitor_records_an_interception_sees_the_score_and_refers_the_girl(
     for flag in ("family_unaware", "companion_met_recently", "no_id"):
         page.check(f"#flag-{flag}")
     page.check("input[name=certainty][value='4']")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("text=Save the record")
 
     page.wait_for_url(re.compile(r".*/interceptions/[0-9a-f-]+/$"))  # the draft flag is dropped from the address
@@ -79,12 +75,12 @@ def test_a_monitor_records_an_interception_sees_the_score_and_refers_the_girl(
     expect(page.locator("#companions")).to_contain_text(earlier.number)  # he was seen before
     assert interception.companions.get().person == earlier.companions.get().person
     assert _draft(page, np_monitor) is None  # saved: the draft is gone
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     page.click("#main .actions >> text=Decide the outcome")
     page.check("input[name=outcome][value=police]")
     page.check("input[name=refer]")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("text=Save the outcome")
     page.wait_for_url(re.compile(r".*/interceptions/[0-9a-f-]+/#outcome$"))
     case = Case.objects.get()
@@ -112,7 +108,7 @@ def test_a_draft_typed_and_not_sent_comes_back_after_a_reload(live_server, page,
     expect(page.locator("#id_p0-age_years")).to_have_value("15")
     expect(page.locator("#flag-no_id")).to_be_checked()
     expect(page.locator("#id_destination")).to_have_value("Mumbai")
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     # The connection drops as the form is sent: nothing reaches the server, the draft stays.
     page.route("**/interceptions/new/",

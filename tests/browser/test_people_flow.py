@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from setu.accounts.tests.factories import TEST_PASSWORD
 from setu.audit.models import AuditEvent
 from setu.people.tests.factories import PersonFactory
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_sign_in_switch_to_nepali_find_by_devanagari_name_and_open_the_record(
     page.wait_for_url(re.compile(rf".*/people/{sita.public_id}/$"))
     assert page.locator("h1").inner_text().strip().startswith("सीता तामाङ")
     # The page fits a 360 px phone: nothing scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
     assert page.dialogs == []
     assert AuditEvent.objects.filter(action="person.view", object_id=str(sita.public_id),
                                      actor_username="np_caseworker").exists()  # fmt: skip

@@ -13,13 +13,9 @@ from playwright.sync_api import expect
 from setu.accounts.tests.factories import make_user
 from setu.interceptions.models import Interception
 from setu.interceptions.services import checklist_current
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _narrow(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
 def test_analyst_filters_the_interceptions_dashboard_on_her_phone(live_server, page, rani, birgunj, np_transit_home,
@@ -35,10 +31,10 @@ def test_analyst_filters_the_interceptions_dashboard_on_her_phone(live_server, p
     sign_in(page, live_server.url, "np_analyst")
     page.get_by_role("link", name="Reports", exact=True).first.click()
     expect(page.locator("h1")).to_have_text("Reports")
-    _narrow(page)
+    fits_the_phone(page)
     page.get_by_role("link", name="Interceptions", exact=True).last.click()
     expect(page.locator("h1")).to_have_text("Interceptions")
-    _narrow(page)
+    fits_the_phone(page)
 
     stations = page.locator("#stations")
     expect(stations.locator("svg rect")).to_have_count(2)
@@ -54,5 +50,5 @@ def test_analyst_filters_the_interceptions_dashboard_on_her_phone(live_server, p
     expect(stations.locator("tbody")).to_contain_text("Birgunj")
     expect(stations.locator("tbody")).not_to_contain_text("Rani")
     expect(page.locator("#months tbody")).to_contain_text("2")
-    _narrow(page)
+    fits_the_phone(page)
     assert not page.dialogs

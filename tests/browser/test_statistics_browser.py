@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.reports.models import Publication, ReceivedPublication
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +37,10 @@ def test_analyst_compares_both_countries_and_publishes_on_her_phone(live_server,
     interceptions = page.locator("#table-interceptions")
     expect(interceptions.get_by_role("heading", name="IN", exact=True)).to_be_visible()
     expect(interceptions.locator("td.suppressed").first).to_have_text("xSuppressed")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)
 
     page.get_by_role("button", name="Publish and send to the other country").click()
     expect(page.get_by_text("Published on this node.")).to_be_visible()
     assert Publication.objects.filter(year=year).count() == 1
     expect(page.get_by_role("button", name="Publish again with today's figures")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(page)

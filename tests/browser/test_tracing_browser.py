@@ -17,13 +17,9 @@ from setu.people.services import person_create
 from setu.tracing import services
 from setu.tracing.models import MatchCandidate, MissingReport, Status
 from setu.tracing.tests.factories import entry, person_entry
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_caseworker_confirms_a_match_on_her_phone(live_server, page, np_police, np_caseworker, morang):
@@ -39,13 +35,13 @@ def test_a_caseworker_confirms_a_match_on_her_phone(live_server, page, np_police
     sign_in(page, live_server.url, "np_caseworker")
     page.click("text=1 possible match to check")
     page.wait_for_url(re.compile(r".*/tracing/matches/$"))
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("text=सीता तामाङ")
     page.wait_for_url(re.compile(r".*/tracing/matches/[0-9a-f-]+/$"))
     expect(page.locator("h1")).to_have_text("Is this the same person?")
     expect(page.locator("table")).to_contain_text("Km. Seeta Kumari Tamang")
     expect(page.locator("table")).to_contain_text("same spelling")
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     page.fill("#reason", " ")
     page.click("text=The same person: confirm")  # the browser's own check stops a blank; this one is a space

@@ -15,13 +15,9 @@ from setu.accounts.tests.factories import OrganisationFactory, make_user
 from setu.core.enums import OrganisationType
 from setu.training import services
 from setu.training.models import Attendance, Certificate, Participant, TopicArea
-from tests.browser.steps import sign_in
+from tests.browser.steps import PHONE_WIDTH, fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _narrow(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
 def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certificate(live_server, page, browser):
@@ -46,20 +42,20 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
 
     sign_in(page, live_server.url, "np_trainer")
     page.goto(live_server.url + "/training/")
-    _narrow(page)
+    fits_the_phone(page)
     page.get_by_role("link", name=programme.title).first.click()
     expect(page.locator("h1")).to_have_text(programme.title)
-    _narrow(page)
+    fits_the_phone(page)
 
     page.get_by_role("link", name="Attendance sheet").click()
-    _narrow(page)
+    fits_the_phone(page)
     page.get_by_label("सीता तामाङ").check()
     page.get_by_role("button", name="Save attendance").click()
     expect(page.locator(".messages")).to_contain_text("1 present")
     assert Attendance.objects.filter(present=True).get().participant.name == "सीता तामाङ"
 
     page.get_by_role("link", name="Test scores").click()
-    _narrow(page)
+    fits_the_phone(page)
     page.get_by_label("Pre-test: सीता तामाङ").fill("45")
     page.get_by_label("Post-test: सीता तामाङ").fill("180")
     page.get_by_role("button", name="Save scores").click()
@@ -71,10 +67,10 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
 
     page.get_by_role("button", name="Issue", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("is issued")
-    _narrow(page)
+    fits_the_phone(page)
     code = Certificate.objects.get().display_code
 
-    public = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB").new_page()
+    public = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en-GB").new_page()
     public.goto(live_server.url + "/training/verify/")
     public.get_by_label("Verification code").fill(code.lower().replace("-", " "))
     public.get_by_role("button", name="Check").click()
@@ -82,6 +78,6 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
     expect(public.locator("main")).to_contain_text("सीता तामाङ")
     text = public.locator("main").inner_text()
     assert "Investigation Bureau" not in text and "Police Inspector" not in text and "Biratnagar" not in text
-    assert public.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(public)
     public.context.close()
     assert page.dialogs == []

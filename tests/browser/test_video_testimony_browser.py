@@ -18,13 +18,9 @@ from setu.core.enums import OrganisationType
 from setu.legal import services
 from setu.legal.models import SessionStatus, VideoTestimony
 from setu.people.tests.factories import PersonFactory
-from tests.browser.steps import sign_in
+from tests.browser.steps import fits_the_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def _login(page, live_server, username: str) -> None:
@@ -65,16 +61,16 @@ def test_a_prosecutor_schedules_a_video_testimony_on_her_phone(live_server, page
     _login(page, live_server, "np_prosecutor")
     page.goto(live_server.url + "/legal/")
     expect(page.locator("h1")).to_have_text("Prosecutions and witnesses")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     page.click("nav.tabs >> text=Prosecutions")
     page.click(f"text={prosecution.number}")
     page.wait_for_url(re.compile(r".*/legal/prosecutions/[0-9a-f-]+/$"))
     expect(page.locator("#needs")).to_contain_text("In person, or by video")
-    _fits_the_phone(page)
+    fits_the_phone(page)
 
     page.click("text=Schedule a video testimony")
     expect(page.locator("h1")).to_have_text("Schedule a video testimony")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     page.fill("#id_on", yesterday.isoformat())
     page.fill("#id_time", "11:00")
@@ -96,7 +92,7 @@ def test_a_prosecutor_schedules_a_video_testimony_on_her_phone(live_server, page
     expect(sessions).to_contain_text("11:00")
     expect(sessions).to_contain_text("Asia/Kolkata")
     expect(sessions).to_contain_text("Transit home Biratnagar, video room")
-    _fits_the_phone(page)
+    fits_the_phone(page)
     session = VideoTestimony.objects.get()
     assert session.status == SessionStatus.PROPOSED
     assert session.scheduled_at == dt.datetime.combine(day, dt.time(11), tzinfo=dt.timezone(dt.timedelta(hours=5.5)))
@@ -112,5 +108,5 @@ def test_a_prosecutor_schedules_a_video_testimony_on_her_phone(live_server, page
     caseworker_page.goto(f"{live_server.url}/cases/{case.public_id}/")
     expect(caseworker_page.locator("#witness")).to_contain_text("Court VC room 2")
     expect(caseworker_page.locator("#witness")).not_to_contain_text(prosecution.number)
-    _fits_the_phone(caseworker_page)
+    fits_the_phone(caseworker_page)
     other.close()
