@@ -18,6 +18,11 @@ PHONE_WIDTH = 360  # a small phone: the width of the browser tests' pages (tests
 
 
 def fits_the_phone(page) -> None:
-    """The page is no wider than the phone: nothing to scroll sideways at a border post."""
+    """The page is no wider than the phone: nothing to scroll sideways at a border post.
+
+    After a click that navigates, wait for the new page first (an `expect` on its heading): measured mid-way,
+    there is no document to measure.
+    """
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide"

@@ -48,6 +48,7 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
     fits_the_phone(page)
 
     page.get_by_role("link", name="Attendance sheet").click()
+    expect(page.locator("h1")).to_have_text("Attendance")
     fits_the_phone(page)
     page.get_by_label("सीता तामाङ").check()
     page.get_by_role("button", name="Save attendance").click()
@@ -55,6 +56,7 @@ def test_trainer_runs_a_session_on_her_phone_and_the_public_checks_the_certifica
     assert Attendance.objects.filter(present=True).get().participant.name == "सीता तामाङ"
 
     page.get_by_role("link", name="Test scores").click()
+    expect(page.locator("h1")).to_have_text("Test scores")
     fits_the_phone(page)
     page.get_by_label("Pre-test: सीता तामाङ").fill("45")
     page.get_by_label("Post-test: सीता तामाङ").fill("180")
