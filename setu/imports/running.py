@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,9 @@ CHECK_CHUNK = 500  # rows written and rolled back per transaction in the dry run
 IMPORT_CHUNK = 500  # rows committed together (with the run's record of them) in the import
 DUPLICATE_THRESHOLD = 0.5  # the chance at which `setu link` and `setu dedupe` call a pair the same person
 DUPLICATES_PER_ROW = 3  # the most probable earlier rows, and persons on the node, named for each row
+# What the database itself may refuse in a row the services accepted: a unique or foreign key, a value too long
+# or out of range (on PostgreSQL; SQLite checks neither length nor range).
+REFUSED_BY_DATABASE = (IntegrityError, DataError)
 Progress = Callable[[int, int], None]
 
 
@@ -137,7 +140,7 @@ def _check_chunk(ctx: kinds.Context, run: ImportRun, table, start: int, seen: di
         try:
             with transaction.atomic():
                 bulk.write(ctx, [draft for _position, draft in drafts])
-        except IntegrityError:
+        except REFUSED_BY_DATABASE:
             for position, _draft in drafts:
                 number, values, _none = checked[position]
                 checked[position] = (number, values, _try_write(ctx, kinds.WRITERS[ctx.kind], values, number,
@@ -150,6 +153,13 @@ def _forbidden(number: int) -> dict[str, Any]:
                                                      "your organisation).")}  # fmt: skip
 
 
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, DataError):
+        return _("The database refused this row: a value in it is too long or out of range.")
+    return _("The database refused this row: it would repeat a record already on the node, or name one that is "
+             "not.")  # fmt: skip
+
+
 def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, mapping: dict[str, str]) -> list:
     try:
         with transaction.atomic():
@@ -158,6 +168,8 @@ def _try_write(ctx: kinds.Context, write, values: dict[str, Any], number: int, m
         return problems_of(exc, ctx.kind, number, mapping)
     except policy.NotFoundOrForbidden:
         return [_forbidden(number)]
+    except REFUSED_BY_DATABASE as exc:
+        return [{"row": number, "column": "", "problem": _refusal(exc)}]
     return []
 
 
@@ -275,6 +287,9 @@ def _import_rows(run: ImportRun, actor, *, progress: Progress) -> ImportRun:
             messages = problems_of(exc, ctx.kind, number, run.mapping) if isinstance(exc, ValidationError) else [
                 {"problem": _("You may not record this row.")}]  # fmt: skip
             return _stopped(run, actor, number, "; ".join(m["problem"] for m in messages))
+        except REFUSED_BY_DATABASE as exc:
+            run.refresh_from_db()
+            return _stopped(run, actor, number, _refusal(exc))
         progress(run.done_rows, total)
     with transaction.atomic():
         run.status, run.finished_at, run.content = RunStatus.DONE, timezone.now(), b""
@@ -303,7 +318,7 @@ def _import_chunk_bulk(ctx: kinds.Context, run: ImportRun, table, start: int, en
             created = [ImportedRow(run=run, row=number, number=w["number"], person=w["person"] or None)
                        for number, w in zip(numbers, written, strict=True)]  # fmt: skip
             _chunk_done(run, created, skipped, end)
-    except (ValidationError, policy.NotFoundOrForbidden, IntegrityError):
+    except (ValidationError, policy.NotFoundOrForbidden, *REFUSED_BY_DATABASE):
         run.refresh_from_db()
         return False
     return True

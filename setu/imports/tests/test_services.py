@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.utils import timezone
 
 from setu.accounts.policy import NotFoundOrForbidden
@@ -219,6 +219,49 @@ def test_a_row_refused_in_bulk_stops_the_run_there_with_the_rows_before_it_in(np
     assert "Row 5" in run.stop_reason and "changed meanwhile" in run.stop_reason
     assert [c["row"] for c in run.created] == [2, 3]  # the chunk of rows 4 and 5 is not in at all
     assert MissingReport.objects.count() == 2
+
+
+def _database_refuses_girl_3(monkeypatch):
+    """The database refuses every bulk write, and Girl 3's row when written alone: a value out of its range."""
+    bulk = running.kinds.BULK[Kind.MISSING_REPORTS]
+    real = running.kinds.WRITERS[Kind.MISSING_REPORTS]
+
+    def refuse_bulk(ctx, drafts):
+        raise DataError("value too long for type character varying(200)")
+
+    def refuse_girl_3(ctx, values):
+        if values["full_name"] == "Girl 3":
+            raise DataError("value too long for type character varying(200)")
+        return real(ctx, values)
+
+    monkeypatch.setitem(running.kinds.BULK, Kind.MISSING_REPORTS, running.kinds.Bulk(bulk.build, refuse_bulk))
+    monkeypatch.setitem(running.kinds.WRITERS, Kind.MISSING_REPORTS, refuse_girl_3)
+
+
+def test_a_row_the_database_refuses_is_in_the_dry_run_report(np_shelter, monkeypatch, commit):
+    _database_refuses_girl_3(monkeypatch)
+    run = _run(np_shelter, [report_row(f"Girl {n}", ne="", seen="2024-05-02") for n in range(5)])
+    with commit(execute=True):
+        services.run_check(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED
+    assert [(p["row"], p["problem"]) for p in run.report] == [
+        (5, "The database refused this row: a value in it is too long or out of range.")]  # fmt: skip
+    assert MissingReport.objects.count() == 0
+
+
+def test_a_row_the_database_refuses_stops_the_import_there_saying_why(np_shelter, monkeypatch, commit):
+    run = _five_girls_checked(np_shelter, monkeypatch, commit)
+    _database_refuses_girl_3(monkeypatch)
+    with commit(execute=True):
+        services.run_import(actor=np_shelter, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED
+    assert run.stop_reason == ("Row 5: The database refused this row: a value in it is too long or out of range. "
+                               "Rows before it are in; none from it on.")  # fmt: skip
+    assert [c["row"] for c in run.created] == [2, 3]  # the chunk of rows 4 and 5 is not in at all
+    assert MissingReport.objects.count() == 2
+    assert audit_verify() == []
 
 
 def test_a_caseworker_may_not_import(np_caseworker, np_shelter, commit):
