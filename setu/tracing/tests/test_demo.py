@@ -1,7 +1,7 @@
 """The demo's missing-person reports (setu.web.demo.tracing), seeded by `seed_demo`: eighteen months of reports
 on each node through the services, most open, some found or closed; on the Nepal node, reports of the people
 the India node records again; a few of girls its cases rescued later, which the matcher finds and a reviewer
-confirms; idempotent."""
+confirms, and namesakes it proposes, which a reviewer rejects saying what differs; idempotent."""
 
 from __future__ import annotations
 
@@ -15,11 +15,15 @@ from django.utils import timezone
 from setu.audit.models import AuditEvent
 from setu.audit.services import audit_verify
 from setu.cases.models import Case
+from setu.cases.tests.factories import open_case
 from setu.people.models import Person
+from setu.people.services import person_create
+from setu.tracing import services
 from setu.tracing.models import CandidateStatus, MatchCandidate, MissingReport, Status
+from setu.tracing.tests.factories import entry, person_entry
 from setu.web.demo.names import generate_persons
 from setu.web.demo.seed import seed_demo
-from setu.web.demo.tracing import DEFAULT_MISSING_REPORTS, MATCHED_REPORTS, WINDOW_DAYS, plan_reports
+from setu.web.demo.tracing import DEFAULT_MISSING_REPORTS, MATCHED_REPORTS, WINDOW_DAYS, _Writer, plan_reports
 
 pytestmark = pytest.mark.django_db
 PERSONS = 60
@@ -103,6 +107,35 @@ def test_a_few_reports_are_of_girls_rescued_later_and_the_matcher_finds_them(dem
         assert candidate.probability >= 0.9 and candidate.decided_by is not None and candidate.reason
         assert report.found_at == candidate.decided_at
     assert AuditEvent.objects.filter(action="tracing.match_confirm").count() == confirmed.count()
+    assert audit_verify() == []
+
+
+def test_a_namesake_the_matcher_proposes_is_rejected_saying_what_differs(
+    np_caseworker, np_police, morang, django_capture_on_commit_callbacks
+):
+    """Two girls named Sita Tamang rescued in Morang after a report of one (15, from Morang): the matcher proposes
+    both; the one of 19 is rejected, the one who agrees waits for a reviewer."""
+
+    def rescued(age, home):
+        survivor = person_create(actor=np_caseworker, full_name="सीता तामाङ", gender="Feminine", nationality="NP",
+                                 location_district=morang, home_district=home, birth_precision="estimated",
+                                 age_estimate=age, age_estimated_on=timezone.localdate())  # fmt: skip
+        return open_case(np_caseworker, district=morang, survivor=survivor).survivor
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_create(actor=np_police, entry=entry(person=person_entry(home_district=morang)))
+    with django_capture_on_commit_callbacks(execute=True):
+        her, namesake = rescued(16, morang), rescued(19, None)
+    assert set(MatchCandidate.objects.values_list("person", flat=True)) == {her.pk, namesake.pk}
+
+    writer = _Writer("NP", {"np_caseworker": np_caseworker, "np_police": np_police}, {})
+    assert writer.reject_namesakes(timezone.localdate()) == 1
+    rejected = MatchCandidate.objects.get(status=CandidateStatus.REJECTED)
+    assert rejected.person == namesake and rejected.report == report
+    assert rejected.reason == "Not the girl reported: she was 15, the other girl 18."  # on the day last seen
+    assert rejected.decided_by in (np_caseworker, np_police)
+    assert MatchCandidate.objects.get(status=CandidateStatus.PROPOSED).person == her
+    assert AuditEvent.objects.filter(action="tracing.match_reject").count() == 1
     assert audit_verify() == []
 
 

@@ -20,7 +20,10 @@ cases: her family reported her weeks before she was rescued, describing her as f
 other script where there is one, her age rather than her birth date). The matcher proposes her record for
 the report, as it does on a real node, and a reviewer who may see both confirms it with a reason
 (`candidate_confirm`): the report is then found, and the reports dashboard has a match rate. If the matcher
-does not propose her, the report stays open; nothing is linked by hand.
+does not propose her, the report stays open; nothing is linked by hand. The matcher also proposes, for a few
+open reports, a registered girl who shares her name: one plainly someone else (another home district, or an
+age years apart) is rejected by a reviewer a few days after the report, the reason saying what differs, so
+the dashboard's share of possible matches confirmed is not 100%; the others wait in the review queue.
 
 Every report goes through `report_create` (and `report_set_status`), acting as the login of the reporting
 agency, with `now` set to the day it was reported, so the records are validated, numbered and audited like
@@ -46,11 +49,20 @@ from setu.core.dates import DateInputError, ad_to_bs, age_on
 from setu.geo.models import District, LocalLevel
 from setu.people.models import Person
 from setu.tracing import matching, selectors
-from setu.tracing.models import MatchCandidate, MissingReport, ReferenceKind, ReporterRelation, Status, Visibility
+from setu.tracing.models import (
+    CandidateStatus,
+    MatchCandidate,
+    MissingReport,
+    ReferenceKind,
+    ReporterRelation,
+    Status,
+    Visibility,
+)
 from setu.tracing.services import (
     MissingPersonEntry,
     ReportEntry,
     candidate_confirm,
+    candidate_reject,
     report_create,
     report_set_status,
 )
@@ -464,6 +476,27 @@ class _Writer:
             candidate_confirm(actor=reviewer, candidate=candidate, reason=reason, now=self._at(identified_on, 16))
         return len(cases)
 
+    def reject_namesakes(self, today: dt.date) -> int:
+        """Each candidate the matcher proposed for a report still open who is plainly another girl (her home
+        district differs, or her age by more than two years) is rejected a few days after the report by the first
+        reviewer who may decide it, saying what differs; the others wait in the review queue. Returns how many
+        were rejected."""
+        proposed = (MatchCandidate.objects.filter(status=CandidateStatus.PROPOSED, report__status=Status.OPEN)
+                    .select_related("report__person__home_district", "person__home_district")
+                    .order_by("report__number", "pk"))  # fmt: skip
+        rejected = 0
+        for candidate in proposed:
+            differences = _differences(candidate.report.person, candidate.person, candidate.report.last_seen_on)
+            reviewer = next((self.users[name] for name in REVIEWERS[self.node] if name in self.users
+                             and selectors.candidate_can_review(self.users[name], candidate)), None)  # fmt: skip
+            if not differences or reviewer is None:
+                continue
+            decided_on = min(today, candidate.report.reported_on + dt.timedelta(days=self.rng.randrange(2, 8)))
+            reason = f"Not the girl reported: {'; '.join(differences)}."
+            candidate_reject(actor=reviewer, candidate=candidate, reason=reason, now=self._at(decided_on, 15))
+            rejected += 1
+        return rejected
+
     def _family_report(self, girl: Person, reported_on: dt.date, reporter: str) -> ReportEntry:
         """Her family's report of her: her name (in the other script, half the time), her age, her home
         district, her parents' names, as her case records them."""
@@ -511,7 +544,22 @@ def seed_missing_reports(
     rescued = _rescued_later(node, min(MATCHED_REPORTS[node], count // 4), today)
     plans = plan_reports(node=node, count=count - len(rescued), persons=persons, today=today)
     writer = _Writer(node, users, organisations)
-    return writer.write(plans) + writer.write_rescued_later(rescued, today)
+    written = writer.write(plans) + writer.write_rescued_later(rescued, today)
+    writer.reject_namesakes(today)
+    return written
+
+
+def _differences(reported: Person, other: Person, on: dt.date) -> list[str]:
+    """What shows that `other` is not the person reported: another home district, or an age more than two years
+    apart (her age as her family gives it is often a year off). Names are not compared: the matcher weighed
+    them already, and a family may write her name in the other script."""
+    found = []
+    if reported.home_district_id and other.home_district_id and reported.home_district_id != other.home_district_id:
+        found.append(f"her home is in {reported.home_district.name_en}, not {other.home_district.name_en}")
+    ages = [age_on(p.birth_date, on) if p.birth_date else p.age_estimate for p in (reported, other)]
+    if ages[0] is not None and ages[1] is not None and abs(ages[0] - ages[1]) > 2:
+        found.append(f"she was {ages[0]}, the other girl {ages[1]}")
+    return found
 
 
 def _rescued_later(node: str, count: int, today: dt.date) -> list[Case]:
