@@ -108,6 +108,9 @@ def test_a_few_reports_are_of_girls_rescued_later_and_the_matcher_finds_them(dem
         assert report.found_at == candidate.decided_at
     assert AuditEvent.objects.filter(action="tracing.match_confirm").count() == confirmed.count()
     assert audit_verify() == []
+    # Written among the others in the order reported: the numbers follow the dates.
+    reported = list(MissingReport.objects.order_by("number").values_list("reported_on", flat=True))
+    assert reported == sorted(reported)
 
 
 def test_a_namesake_the_matcher_proposes_is_rejected_saying_what_differs(

@@ -430,51 +430,63 @@ class _Writer:
         latest = 10 if plan.last_seen_on == plan.reported_on else 20
         return dt.time(self.rng.randrange(6, latest), self.rng.choice((0, 15, 30, 45)))
 
-    def write(self, plans: list[Plan]) -> int:
-        for plan in plans:
-            actor = self.users[plan.reporter]
-            report = report_create(actor=actor, entry=self._entry(plan), now=self._at(plan.reported_on, 11))
-            if plan.status != Status.OPEN and plan.status_on is not None:
-                notes: tuple[str, ...] = IN_FOUND_NOTES if self.node == "IN" else FOUND_NOTES
-                if plan.person.sex == MALE and self.node == "NP":
-                    notes = BOY_FOUND_NOTES
-                note = self.rng.choice(notes if plan.status == Status.FOUND else CLOSED_NOTES)
-                report_set_status(actor=actor, report=report, status=plan.status, note=note,
-                                  now=self._at(plan.status_on, 15))  # fmt: skip
-            reported_at = self._at(plan.reported_on, 11)
-            MissingReport.objects.filter(pk=report.pk).update(created_at=reported_at)
-            Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
-        return len(plans)
+    def write(self, plans: list[Plan], rescued: list[Case], today: dt.date) -> int:
+        """Every report in the order it was reported, so that the numbers follow the dates: the planned ones, and
+        her family's report of each girl the node's cases rescued later (`rescued`). Returns how many."""
+        dated = [(plan.reported_on, 0, n) for n, plan in enumerate(plans)]
+        dated += [(self._reported_before(case, today), 1, n) for n, case in enumerate(rescued)]
+        for reported_on, kind, n in sorted(dated):
+            if kind == 0:
+                self._write_plan(plans[n])
+            else:
+                self._write_rescued_later(rescued[n], reported_on)
+        return len(dated)
 
-    def write_rescued_later(self, cases: list[Case], today: dt.date) -> int:
-        """A report for each case's survivor, made by her family before she was rescued; the matcher proposes
-        her record and the first reviewer who may decide it confirms (see the module's docstring)."""
-        for case in cases:
-            girl = case.survivor
-            identified_on = timezone.localdate(case.identified_at)
-            earliest = today - dt.timedelta(days=WINDOW_DAYS - 1)
-            reported_on = max(earliest, identified_on - dt.timedelta(days=self.rng.randrange(10, 45)))
-            reporter = "np_police" if self.node == "NP" else "in_police"
-            entry = self._family_report(girl, reported_on, reporter)
-            reported_at = self._at(reported_on, 11)
-            report = report_create(actor=self.users[reporter], entry=entry, now=reported_at)
-            MissingReport.objects.filter(pk=report.pk).update(created_at=reported_at)
-            Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
-            # What the commits of her case and of this report do (setu.tracing.matching): index her record, then
-            # propose candidates for the report.
-            matching.index_person(girl)
-            matching.propose_for_report(report)
-            candidate = MatchCandidate.objects.filter(report=report, person=girl).first()
-            if candidate is None:
-                continue
-            reviewer = next((self.users[name] for name in REVIEWERS[self.node] if name in self.users
-                             and selectors.candidate_can_review(self.users[name], candidate)), None)  # fmt: skip
-            if reviewer is None:
-                continue
-            reason = (f"Case {case.number} and her family's report {report.number}: the same name, age and home "
-                      "district; her family identified her from the case's photograph.")  # fmt: skip
-            candidate_confirm(actor=reviewer, candidate=candidate, reason=reason, now=self._at(identified_on, 16))
-        return len(cases)
+    def _write_plan(self, plan: Plan) -> None:
+        actor = self.users[plan.reporter]
+        report = report_create(actor=actor, entry=self._entry(plan), now=self._at(plan.reported_on, 11))
+        if plan.status != Status.OPEN and plan.status_on is not None:
+            notes: tuple[str, ...] = IN_FOUND_NOTES if self.node == "IN" else FOUND_NOTES
+            if plan.person.sex == MALE and self.node == "NP":
+                notes = BOY_FOUND_NOTES
+            note = self.rng.choice(notes if plan.status == Status.FOUND else CLOSED_NOTES)
+            report_set_status(actor=actor, report=report, status=plan.status, note=note,
+                              now=self._at(plan.status_on, 15))  # fmt: skip
+        reported_at = self._at(plan.reported_on, 11)
+        MissingReport.objects.filter(pk=report.pk).update(created_at=reported_at)
+        Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
+
+    def _reported_before(self, case: Case, today: dt.date) -> dt.date:
+        """When her family reported her: 10 to 45 days before her case identified her, within the window."""
+        earliest = today - dt.timedelta(days=WINDOW_DAYS - 1)
+        identified_on = timezone.localdate(case.identified_at)
+        return max(earliest, identified_on - dt.timedelta(days=self.rng.randrange(10, 45)))
+
+    def _write_rescued_later(self, case: Case, reported_on: dt.date) -> None:
+        """Her family's report of the case's survivor, made before she was rescued; the matcher proposes her
+        record and the first reviewer who may decide it confirms (see the module's docstring)."""
+        girl = case.survivor
+        identified_on = timezone.localdate(case.identified_at)
+        reporter = "np_police" if self.node == "NP" else "in_police"
+        entry = self._family_report(girl, reported_on, reporter)
+        reported_at = self._at(reported_on, 11)
+        report = report_create(actor=self.users[reporter], entry=entry, now=reported_at)
+        MissingReport.objects.filter(pk=report.pk).update(created_at=reported_at)
+        Person.objects.filter(pk=report.person_id).update(created_at=reported_at, updated_at=reported_at)
+        # What the commits of her case and of this report do (setu.tracing.matching): index her record, then
+        # propose candidates for the report.
+        matching.index_person(girl)
+        matching.propose_for_report(report)
+        candidate = MatchCandidate.objects.filter(report=report, person=girl).first()
+        if candidate is None:
+            return
+        reviewer = next((self.users[name] for name in REVIEWERS[self.node] if name in self.users
+                         and selectors.candidate_can_review(self.users[name], candidate)), None)  # fmt: skip
+        if reviewer is None:
+            return
+        reason = (f"Case {case.number} and her family's report {report.number}: the same name, age and home "
+                  "district; her family identified her from the case's photograph.")  # fmt: skip
+        candidate_confirm(actor=reviewer, candidate=candidate, reason=reason, now=self._at(identified_on, 16))
 
     def reject_namesakes(self, today: dt.date) -> int:
         """Each candidate the matcher proposed for a report still open who is plainly another girl (her home
@@ -544,7 +556,7 @@ def seed_missing_reports(
     rescued = _rescued_later(node, min(MATCHED_REPORTS[node], count // 4), today)
     plans = plan_reports(node=node, count=count - len(rescued), persons=persons, today=today)
     writer = _Writer(node, users, organisations)
-    written = writer.write(plans) + writer.write_rescued_later(rescued, today)
+    written = writer.write(plans, rescued, today)
     writer.reject_namesakes(today)
     return written
 
