@@ -11,7 +11,8 @@ record). The script times both phases from the command's own output, and the who
 them with rows per second; it never asserts them.
 
 Target (issue "Reports, statistics, imports and exports"): an import of 50,000 rows under 2 minutes with
-progress shown.
+progress shown. `--kind cases` times a case register: each case is opened row by row (`case_open` starts its
+SOP, its deadlines and its tasks), so try it with a few thousand rows, a transit home's register of years.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ USERNAME = "bench_importer"
 def setup_node(env: dict[str, str]) -> None:
     manage(env, "migrate", "--verbosity", "0")
     manage(env, "load_gazetteer")
+    manage(env, "sop", "load", "setu/cases/sop/v1.yaml")  # opening a case needs the SOP in use
     script = f"""
 from setu.accounts.models import Membership, Organisation, User
 from setu.geo.models import District
@@ -98,7 +100,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rows", type=int, default=50_000, help="rows in the sheet (fewer for a quick look)")
-    parser.add_argument("--kind", choices=["missing_reports", "interceptions"], default="missing_reports")
+    parser.add_argument("--kind", choices=["missing_reports", "interceptions", "cases"], default="missing_reports")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="setu-bench-imports-"))
     try:

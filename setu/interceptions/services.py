@@ -21,6 +21,7 @@ from setu.accounts.roles import Permission
 from setu.audit.services import audit_record
 from setu.cases.choices import PerpetratorRole
 from setu.core.ids import numbers_taken
+from setu.core.validators import country_code_problems
 from setu.geo.models import BorderPoint, District
 from setu.interceptions import screening
 from setu.interceptions.models import (
@@ -187,9 +188,8 @@ def _choice_problems(entry: InterceptionEntry) -> dict[str, list[str]]:
     if unknown:
         errors["documents"] = [_("Unknown document: %(value)s.") % {"value": ", ".join(unknown)}]
     for name in ("destination_country", "onward_country"):
-        value = getattr(entry, name)
-        if value and (len(value) != 2 or not value.isalpha() or not value.isupper()):
-            errors[name] = [_("Use the two-letter country code (ISO 3166), e.g. IN, AE, MY.")]
+        if problems := country_code_problems(getattr(entry, name)):
+            errors[name] = problems
     if entry.certainty is not None and not 1 <= entry.certainty <= 5:
         errors["certainty"] = [_("Certainty is from 1 (not sure) to 5 (sure).")]
     return errors

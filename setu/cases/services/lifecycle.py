@@ -49,6 +49,7 @@ from setu.cases.services.sop import (
 )
 from setu.cases.sop import engine
 from setu.core.ids import numbers_taken
+from setu.core.validators import country_code_problems
 
 # --- opening a case ------------------------------------------------------------------------------------------
 
@@ -107,6 +108,8 @@ def case_open(
         errors["age_at_identification"] = [_("The age must be between 0 and 120.")]
     if trafficking_status not in choices.TraffickingStatus.values:
         errors["trafficking_status"] = [_("Unknown trafficking status.")]
+    if problems := country_code_problems(exploitation_country):
+        errors["exploitation_country"] = problems
     if path is None:
         path = (
             choices.CasePath.CROSS_BORDER
@@ -396,6 +399,8 @@ def case_update(*, actor, case: Case, revision: int | None, **changes: Any) -> C
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
     require_work(actor, case)
+    if problems := country_code_problems(changes.get("exploitation_country", "")):
+        raise ValidationError({"exploitation_country": problems})
     if "exploitation_types" in changes:
         changes["exploitation_types"] = checked_choices(
             changes["exploitation_types"], choices.ExploitationType, "exploitation_types"

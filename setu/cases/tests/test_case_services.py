@@ -64,6 +64,18 @@ def test_a_refused_step_changes_nothing_and_says_every_reason(np_caseworker, mor
     assert (case.stage, case.revision, CaseEvent.objects.count()) == before
 
 
+@pytest.mark.parametrize("country", ["INDIA", "in", "I1", "ईन"])
+def test_the_country_of_exploitation_is_a_two_letter_code(np_caseworker, morang, country):
+    with pytest.raises(ValidationError) as refused:
+        open_case(np_caseworker, district=morang, exploitation_country=country)
+    assert "two-letter country code" in str(refused.value.message_dict["exploitation_country"])
+    assert not Case.objects.exists()
+    case = open_case(np_caseworker, district=morang, exploitation_country="AE")
+    with pytest.raises(ValidationError, match="two-letter country code"):
+        services.case_update(actor=np_caseworker, case=case, revision=case.revision, exploitation_country=country)
+    assert Case.objects.get().exploitation_country == "AE"
+
+
 def test_a_stale_form_gets_a_conflict_and_changes_nothing(np_caseworker, morang):
     case = open_case(np_caseworker, district=morang, age=15)
     stale = case.revision

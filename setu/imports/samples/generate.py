@@ -8,6 +8,7 @@ Setu has no field for. `--clean` makes a sheet with none of them (the benchmark 
 
     python -m setu.imports.samples.generate                      # the shipped samples, in this folder
     python -m setu.imports.samples.generate --clean --rows 50000 --kind missing_reports --out big.csv
+    python -m setu.imports.samples.generate --clean --rows 2000 --kind cases --out cases.csv
 """
 
 from __future__ import annotations
@@ -198,10 +199,45 @@ def interceptions(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple
     return header, out
 
 
+CASE_HEADER = ["S.N.", "Rescue date", "Case district", "Name", "Name (Nepali)", "Sex", "Age", "Home district",
+               "Phone", "Destination country", "Recruitment place", "Summary"]  # fmt: skip
+CASE_EXTRA = ["File no."]
+CASE_DISTRICTS = ["Morang", "Sunsari", "Jhapa", "Parsa", "Banke", "Kathmandu"]  # where the transit homes are
+SUMMARIES = ["Intercepted at the border with a man who had promised her a job; brought to the transit home.",
+             "Rescued from a dance bar in Kathmandu in a police raid.",
+             "Returned from Delhi through the embassy after two years of domestic work without pay.",
+             "Came to the home herself after escaping a brick kiln across the border."]  # fmt: skip
+
+
+def cases(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple[list[str], list[list[object]]]:
+    """A transit home's case register: each row a survivor the home took in, and where she had been taken."""
+    maker = Maker(seed, messy=messy, today=today)
+    header = CASE_HEADER + (CASE_EXTRA if messy else [])
+    out: list[list[object]] = []
+    for n in range(rows):
+        if messy and out and maker.rng.random() < 0.03:
+            out.append(list(out[-1]))
+            continue
+        p, day = maker.person(n), maker.day()
+        abroad = maker.rng.random() < 0.7
+        country = ("India" if maker.chance(0.05) else "IN") if abroad else ""
+        row: list[object] = [n + 1, maker.date(day), maker.rng.choice(CASE_DISTRICTS), p["name"], p["name_ne"],
+                             p["sex"], p["age"], p["district"], p["phone"], country,
+                             maker.rng.choice(["", "her village", "Gongabu bus park", "a friend's wedding"]),
+                             maker.rng.choice(SUMMARIES)]  # fmt: skip
+        if messy:
+            row.append(f"TH/{day.year}/{n + 1:04d}")
+        out.append(row)
+    if messy:
+        _must_have(header, out)
+    return header, out
+
+
 # Each kind of error at least once, whatever the dice gave: (row index, column, value).
 MUST_HAVE = [(4, "Age", "not known"), (8, "Sex", ""), (12, "Home district", "Sindupalchok"),
              (16, "Reported by", ""), (20, "Last seen (date)", "2081-13-05"), (24, "Date", "2024-02-30"),
-             (28, "Border point", ""), (32, "Border point", "Birganja"), (36, "Relation", "aama")]  # fmt: skip
+             (28, "Border point", ""), (32, "Border point", "Birganja"), (36, "Relation", "aama"),
+             (22, "Rescue date", "2024-02-30"), (26, "Destination country", "India")]  # fmt: skip
 
 
 def _must_have(header: list[str], rows: list[list[object]]) -> None:
@@ -210,7 +246,7 @@ def _must_have(header: list[str], rows: list[list[object]]) -> None:
             rows[index][header.index(column)] = value
 
 
-MAKERS = {"missing_reports": missing_reports, "interceptions": interceptions}
+MAKERS = {"missing_reports": missing_reports, "interceptions": interceptions, "cases": cases}
 
 
 def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -246,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         write(args.out, header, rows)
         return 0
     # The shipped samples (the same seed and day always give the same files).
-    for kind, name in (("missing_reports", "missing_reports_messy.csv"), ("interceptions", "interceptions_messy.xlsx")):
+    shipped = (("missing_reports", "missing_reports_messy.csv"), ("interceptions", "interceptions_messy.xlsx"),
+               ("cases", "cases_messy.csv"))  # fmt: skip
+    for kind, name in shipped:
         header, rows = MAKERS[kind](args.rows, args.seed, messy=True, today=today)
         write(HERE / name, header, rows)
     return 0

@@ -16,13 +16,6 @@ from setu.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sop(db):
-    from setu.cases.tests.factories import load_v1
-
-    return load_v1()
-
-
 INTERCEPTION_HEADER = ["Date", "Border point", "Name", "Name (Nepali)", "Sex", "Age", "Home district"]
 
 

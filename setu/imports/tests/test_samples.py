@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from setu.accounts.tests.factories import MembershipFactory, OrganisationFactory, make_user
+from setu.cases.models import Case
 from setu.geo.models import District
 from setu.geo.services import gazetteer_load
 from setu.imports import running, services
@@ -76,6 +77,29 @@ def test_the_messy_interceptions_workbook_shows_each_error(importer):
     assert any("blank" in p for p in _problems(run, "Border point"))
     assert any("not a date" in p for p in _problems(run, "Date"))
     assert Interception.objects.count() == 0
+
+
+def test_the_messy_cases_sample_shows_each_error(importer, sop):
+    run = _checked(importer, Kind.CASES, "cases_messy.csv", {"S.N.": "-", "File no.": "-"})
+    assert run.problem_count > 0
+    assert any("Preeti" in p for p in _problems(run, "Name (Nepali)"))
+    assert any("not a date" in p for p in _problems(run, "Rescue date"))
+    assert any("not an age" in p for p in _problems(run, "Age"))
+    assert any("Did you mean" in p for p in _problems(run, "Home district"))
+    assert any("two-letter country code" in p for p in _problems(run, "Destination country"))  # "India"
+    assert any("repeats row" in p["problem"] for p in run.report)
+    assert Case.objects.count() == 0 and Person.objects.count() == 0
+
+
+def test_a_clean_case_register_opens_each_case_with_its_sop(importer, sop, tmp_path):
+    clean = tmp_path / "cases.csv"
+    generate.main(["--clean", "--kind", "cases", "--rows", "5", "--out", str(clean)])
+    out = io.StringIO()
+    call_command("import", str(clean), kind="cases", source="Case register", user=importer.username,
+                 map=["S.N.=-"], no_progress=True, stdout=out)  # fmt: skip
+    assert "imported 5 rows" in out.getvalue()
+    opened = Case.objects.select_related("survivor")
+    assert opened.count() == 5 and all(c.stage and c.survivor.full_name for c in opened)
 
 
 def test_the_samples_are_made_again_from_their_seed(tmp_path):
