@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -458,6 +459,18 @@ def write_missing_reports(ctx: Context, drafts: list[Any]) -> list[dict[str, str
 
 
 def write_case(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
+    """Register the survivor and open her case (`person_create`, `case_open`), one row at a time: opening a case
+    starts its SOP, its deadlines and its tasks. Her record is checked in memory, without the queries of
+    `full_clean()` (half of a row's time); if the database refuses it, the row is written again with them,
+    which name the problem."""
+    try:
+        with transaction.atomic():
+            return _open_case(ctx, values, in_memory=True)
+    except IntegrityError:
+        return _open_case(ctx, values, in_memory=False)
+
+
+def _open_case(ctx: Context, values: dict[str, Any], *, in_memory: bool) -> dict[str, str]:
     from setu.cases.services import case_open
     from setu.people.services import person_create
 
@@ -468,7 +481,7 @@ def write_case(ctx: Context, values: dict[str, Any]) -> dict[str, str]:
         birth_precision="estimated" if age is not None else "unknown", age_estimate=age,
         age_estimated_on=day if age is not None else None, nationality=values.get("nationality") or "",
         home_district=values.get("home_district"), phones=[values["phone"]] if values.get("phone") else [],
-        aliases=[_other_name(values)] if _other_name(values) else [],
+        aliases=[_other_name(values)] if _other_name(values) else [], in_memory=in_memory,
     )  # fmt: skip
     case = case_open(
         actor=ctx.actor, survivor=survivor, district=values.get("district"),

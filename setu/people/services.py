@@ -284,8 +284,9 @@ def person_build(
 
     `aliases` are other names, `spellings` other spellings of her name (her name in the other script),
     `relatives` (kind, name) pairs of relatives known by name. `in_memory=True` checks without asking the
-    database (setu.core.models.clean_in_memory), for many persons written in one bulk write whose caller
-    redoes them one by one if the database refuses it; the default checks as `full_clean()` does.
+    database (setu.core.models.clean_in_memory), for an import's rows (many persons in one bulk write, or a
+    case register's survivors) whose caller redoes a row with the default if the database refuses it; the
+    default checks as `full_clean()` does.
     """
     values = _normalise(
         {

@@ -65,6 +65,17 @@ def test_cases_open_for_a_new_survivor(np_shelter, morang, sop):
     assert case.survivor.full_name == "Kamala Magar" and case.district == morang and case.summary == "Rescued"
 
 
+def test_a_survivor_the_database_refuses_is_checked_again_and_the_rule_named(np_shelter, morang, sop, monkeypatch):
+    """A survivor is checked in memory; a rule only the database holds (here: Person.clean() not run) refuses her
+    record, and the row is checked again with the database's rules, which name the problem."""
+    monkeypatch.setattr(Person, "clean", lambda self: None)
+    header = ["Identified on", "District of the case", "Name", "Sex", "Age"]
+    run = _run(np_shelter, Kind.CASES, header, [["2081-05-10", "Morang", "Kamala Magar", "F", "130"]])
+    assert [(p["row"], p["column"], p["problem"]) for p in run.report] == [
+        (2, "", "An estimated age is at most 120 years.")]  # fmt: skip
+    assert not Person.objects.exists() and not Case.objects.exists()
+
+
 def test_a_row_like_someone_on_record_is_named_and_can_be_left_out(np_shelter, morang, sop):
     header = ["Identified on", "District of the case", "Name", "Sex", "Age", "Home district", "Phone"]
     row = ["2024-08-01", "Morang", "Kamala Magar", "F", "17", "Morang", "9841234567"]
