@@ -492,7 +492,16 @@ class _Writer:
         """Each candidate the matcher proposed for a report still open who is plainly another girl (her home
         district differs, or her age by more than two years) is rejected a few days after the report by the first
         reviewer who may decide it, saying what differs; the others wait in the review queue. Returns how many
-        were rejected."""
+        were rejected.
+
+        The seed runs in one transaction, so the matcher's work after each commit has not run yet: the node's
+        case survivors are indexed and each open report's candidates proposed here first, as those commits
+        would (the interceptions' people are left to the node's matching sweep, which the demo's worker runs
+        within its first minutes: their candidates wait in the review queue)."""
+        for case in Case.objects.select_related("survivor"):
+            matching.index_person(case.survivor)
+        for report in MissingReport.objects.filter(status=Status.OPEN).select_related("person"):
+            matching.propose_for_report(report)
         proposed = (MatchCandidate.objects.filter(status=CandidateStatus.PROPOSED, report__status=Status.OPEN)
                     .select_related("report__person__home_district", "person__home_district")
                     .order_by("report__number", "pk"))  # fmt: skip
