@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from setu.core.text import devanagari_to_latin
@@ -147,14 +148,28 @@ INTERCEPTION_HEADER = ["S.N.", "Date", "Time", "Border point", "Name", "Name (Ne
 INTERCEPTION_EXTRA = ["Vehicle no."]
 
 
-def missing_reports(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple[list[str], list[list[object]]]:
+Sheet = tuple[list[str], list[list[object]]]
+
+
+def _sheet(rows: int, seed: int, *, messy: bool, today: dt.date, header: list[str], extra: list[str],
+           row_of: Callable[[Maker, int], list[object]]) -> Sheet:  # fmt: skip
+    """`rows` rows made by `row_of` (with the `extra` columns' cells in a messy sheet); a messy sheet also has a
+    few rows entered twice and each kind of error at least once (MUST_HAVE)."""
     maker = Maker(seed, messy=messy, today=today)
-    header = MISSING_HEADER + (MISSING_EXTRA if messy else [])
+    header = header + (extra if messy else [])
     out: list[list[object]] = []
     for n in range(rows):
         if messy and out and maker.rng.random() < 0.03:
             out.append(list(out[-1]))  # entered twice
             continue
+        out.append(row_of(maker, n))
+    if messy:
+        _must_have(header, out)
+    return header, out
+
+
+def missing_reports(rows: int, seed: int, *, messy: bool, today: dt.date) -> Sheet:
+    def row_of(maker: Maker, n: int) -> list[object]:
         p, seen = maker.person(n), maker.day()
         family = p["name"].split()[-1]
         reporter = "" if maker.chance(0.03) else f"{maker.rng.choice(FATHERS)} {family}"
@@ -163,40 +178,33 @@ def missing_reports(rows: int, seed: int, *, messy: bool, today: dt.date) -> tup
                              maker.rng.choice(["bus park", "home", "school", "bazaar", ""]),
                              f"{maker.rng.choice(FATHERS)} {family}", reporter, relation, p["phone"],
                              "" if maker.rng.random() < 0.7 else "went for work, phone off"]  # fmt: skip
-        if messy:
+        if maker.messy:
             row += [maker.rng.choice(["", "Janajati", "Dalit"]), maker.rng.choice(["RS", "BK", "SM"])]
-        out.append(row)
-    if messy:
-        _must_have(header, out)
-    return header, out
+        return row
+
+    return _sheet(rows, seed, messy=messy, today=today, header=MISSING_HEADER, extra=MISSING_EXTRA, row_of=row_of)
 
 
-def interceptions(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple[list[str], list[list[object]]]:
-    maker = Maker(seed, messy=messy, today=today)
-    header = INTERCEPTION_HEADER + (INTERCEPTION_EXTRA if messy else [])
-    out: list[list[object]] = []
-    for n in range(rows):
-        if messy and out and maker.rng.random() < 0.03:
-            out.append(list(out[-1]))
-            continue
+def interceptions(rows: int, seed: int, *, messy: bool, today: dt.date) -> Sheet:
+    def row_of(maker: Maker, n: int) -> list[object]:
         p, day = maker.person(n), maker.day()
         station = maker.rng.choice(STATIONS)
         if maker.chance(0.03):
             station = station.replace("gunj", "ganj").replace("bhitta", "vitta") + "a"
         when: object = maker.date(day)
-        if messy and maker.rng.random() < 0.3:
+        if maker.messy and maker.rng.random() < 0.3:
             when = dt.datetime.combine(day, dt.time(0))  # a real date cell in the workbook
         row: list[object] = [n + 1, when, f"{maker.rng.randrange(6, 20):02d}:{maker.rng.choice(['00', '15', '30'])}",
                              "" if maker.chance(0.02) else station, p["name"], p["name_ne"], p["sex"], p["age"],
                              p["district"], maker.rng.choice(DESTINATIONS),
                              "" if maker.rng.random() < 0.6 else "travelling with a man she met online",
                              maker.rng.choice(["Sabina", "Rojina", "Kiran"])]  # fmt: skip
-        if messy:
+        if maker.messy:
             row.append(f"Na {maker.rng.randrange(1, 9)} Kha {maker.rng.randrange(1000, 9999)}")
-        out.append(row)
-    if messy:
-        _must_have(header, out)
-    return header, out
+        return row
+
+    return _sheet(rows, seed, messy=messy, today=today, header=INTERCEPTION_HEADER, extra=INTERCEPTION_EXTRA,
+                  row_of=row_of)  # fmt: skip
 
 
 CASE_HEADER = ["S.N.", "Rescue date", "Case district", "Name", "Name (Nepali)", "Sex", "Age", "Home district",
@@ -209,15 +217,10 @@ SUMMARIES = ["Intercepted at the border with a man who had promised her a job; b
              "Came to the home herself after escaping a brick kiln across the border."]  # fmt: skip
 
 
-def cases(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple[list[str], list[list[object]]]:
+def cases(rows: int, seed: int, *, messy: bool, today: dt.date) -> Sheet:
     """A transit home's case register: each row a survivor the home took in, and where she had been taken."""
-    maker = Maker(seed, messy=messy, today=today)
-    header = CASE_HEADER + (CASE_EXTRA if messy else [])
-    out: list[list[object]] = []
-    for n in range(rows):
-        if messy and out and maker.rng.random() < 0.03:
-            out.append(list(out[-1]))
-            continue
+
+    def row_of(maker: Maker, n: int) -> list[object]:
         p, day = maker.person(n), maker.day()
         abroad = maker.rng.random() < 0.7
         country = ("India" if maker.chance(0.05) else "IN") if abroad else ""
@@ -225,12 +228,11 @@ def cases(rows: int, seed: int, *, messy: bool, today: dt.date) -> tuple[list[st
                              p["sex"], p["age"], p["district"], p["phone"], country,
                              maker.rng.choice(["", "her village", "Gongabu bus park", "a friend's wedding"]),
                              maker.rng.choice(SUMMARIES)]  # fmt: skip
-        if messy:
+        if maker.messy:
             row.append(f"TH/{day.year}/{n + 1:04d}")
-        out.append(row)
-    if messy:
-        _must_have(header, out)
-    return header, out
+        return row
+
+    return _sheet(rows, seed, messy=messy, today=today, header=CASE_HEADER, extra=CASE_EXTRA, row_of=row_of)
 
 
 # Each kind of error at least once, whatever the dice gave: (row index, column, value).

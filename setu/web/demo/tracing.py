@@ -575,8 +575,9 @@ def _differences(reported: Person, other: Person, on: dt.date) -> list[str]:
     apart (her age as her family gives it is often a year off). Names are not compared: the matcher weighed
     them already, and a family may write her name in the other script."""
     found = []
-    if reported.home_district_id and other.home_district_id and reported.home_district_id != other.home_district_id:
-        found.append(f"her home is in {reported.home_district.name_en}, not {other.home_district.name_en}")
+    homes = reported.home_district, other.home_district
+    if homes[0] is not None and homes[1] is not None and homes[0] != homes[1]:
+        found.append(f"her home is in {homes[0].name_en}, not {homes[1].name_en}")
     ages = [age_on(p.birth_date, on) if p.birth_date else p.age_estimate for p in (reported, other)]
     if ages[0] is not None and ages[1] is not None and abs(ages[0] - ages[1]) > 2:
         found.append(f"she was {ages[0]}, the other girl {ages[1]}")
