@@ -116,8 +116,8 @@ def test_a_few_reports_are_of_girls_rescued_later_and_the_matcher_finds_them(dem
 def test_a_namesake_the_matcher_proposes_is_rejected_saying_what_differs(
     np_caseworker, np_police, morang, django_capture_on_commit_callbacks
 ):
-    """Two girls named Sita Tamang rescued in Morang after a report of one (15, from Morang): the matcher proposes
-    both; the one of 19 is rejected, the one who agrees waits for a reviewer."""
+    """Two girls named Sita Tamang rescued in Morang a month after a report of one (15, from Morang): the matcher
+    proposes both; the one of 19 is rejected (after her case), the one who agrees waits for a reviewer."""
 
     def rescued(age, home):
         survivor = person_create(actor=np_caseworker, full_name="सीता तामाङ", gender="Feminine", nationality="NP",
@@ -126,7 +126,10 @@ def test_a_namesake_the_matcher_proposes_is_rejected_saying_what_differs(
         return open_case(np_caseworker, district=morang, survivor=survivor).survivor
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_create(actor=np_police, entry=entry(person=person_entry(home_district=morang)))
+        month_ago = timezone.localdate() - dt.timedelta(days=30)
+        report = services.report_create(actor=np_police, entry=entry(
+            person=person_entry(home_district=morang), reported_on=month_ago,
+            last_seen_on=month_ago - dt.timedelta(days=2)))  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         her, namesake = rescued(16, morang), rescued(19, None)
     assert set(MatchCandidate.objects.values_list("person", flat=True)) == {her.pk, namesake.pk}
@@ -137,6 +140,7 @@ def test_a_namesake_the_matcher_proposes_is_rejected_saying_what_differs(
     assert rejected.person == namesake and rejected.report == report
     assert rejected.reason == "Not the girl reported: she was 15, the other girl 18."  # on the day last seen
     assert rejected.decided_by in (np_caseworker, np_police)
+    assert timezone.localdate(rejected.decided_at) == timezone.localdate()  # after her case, not the report
     assert MatchCandidate.objects.get(status=CandidateStatus.PROPOSED).person == her
     assert AuditEvent.objects.filter(action="tracing.match_reject").count() == 1
     assert audit_verify() == []

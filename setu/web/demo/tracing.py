@@ -490,9 +490,9 @@ class _Writer:
 
     def reject_namesakes(self, today: dt.date) -> int:
         """Each candidate the matcher proposed for a report still open who is plainly another girl (her home
-        district differs, or her age by more than two years) is rejected a few days after the report by the first
-        reviewer who may decide it, saying what differs; the others wait in the review queue. Returns how many
-        were rejected.
+        district differs, or her age by more than two years) is rejected a few days after the report and her
+        case by the first reviewer who may decide it, saying what differs; the others wait in the review queue.
+        Returns how many were rejected.
 
         The seed runs in one transaction, so the matcher's work after each commit has not run yet: the node's
         case survivors are indexed and each open report's candidates proposed here first, as those commits
@@ -512,7 +512,15 @@ class _Writer:
                              and selectors.candidate_can_review(self.users[name], candidate)), None)  # fmt: skip
             if not differences or reviewer is None:
                 continue
-            decided_on = min(today, candidate.report.reported_on + dt.timedelta(days=self.rng.randrange(2, 8)))
+            # A few days after both the report and her case (the matcher could not propose her before).
+            rescued = (Case.objects.filter(survivor=candidate.person).order_by("identified_at")
+                       .values_list("identified_at", flat=True).first())  # fmt: skip
+            since = (
+                max(candidate.report.reported_on, timezone.localdate(rescued))
+                if rescued
+                else candidate.report.reported_on
+            )
+            decided_on = min(today, since + dt.timedelta(days=self.rng.randrange(2, 8)))
             reason = f"Not the girl reported: {'; '.join(differences)}."
             candidate_reject(actor=reviewer, candidate=candidate, reason=reason, now=self._at(decided_on, 15))
             rejected += 1
