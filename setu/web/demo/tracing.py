@@ -22,7 +22,7 @@ the report, as it does on a real node, and a reviewer who may see both confirms 
 (`candidate_confirm`): the report is then found, and the reports dashboard has a match rate. If the matcher
 does not propose her, the report stays open; nothing is linked by hand. The matcher also proposes, for a few
 open reports, a registered girl who shares her name: one plainly someone else (another home district, or an
-age years apart) is rejected by a reviewer a few days after the report, the reason saying what differs, so
+age years apart) is rejected by a reviewer a few days after the report and her case, saying what differs, so
 the dashboard's share of possible matches confirmed is not 100%; the others wait in the review queue.
 
 Every report goes through `report_create` (and `report_set_status`), acting as the login of the reporting
